@@ -1,0 +1,120 @@
+package dev.twofold.crypto;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
+import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
+import org.bouncycastle.crypto.params.Argon2Parameters;
+
+/**
+ * Hashes passwords and client secrets with Argon2id (RFC 9106) in the PHC string format, and
+ * verifies Argon2id and bcrypt hashes (bcrypt so users exported from Auth0 keep their
+ * passwords). Defaults follow OWASP's Password Storage Cheat Sheet: 19 MiB, 2 iterations,
+ * 1 lane. Thread-safe.
+ */
+public final class PasswordHasher {
+
+    private static final Base64.Encoder B64 = Base64.getEncoder().withoutPadding();
+    private static final Base64.Decoder B64_DECODER = Base64.getDecoder();
+    private static final int SALT_BYTES = 16;
+    private static final int HASH_BYTES = 32;
+
+    private final int memoryKib;
+    private final int iterations;
+    private final int parallelism;
+
+    public PasswordHasher(int memoryKib, int iterations, int parallelism) {
+        this.memoryKib = memoryKib;
+        this.iterations = iterations;
+        this.parallelism = parallelism;
+    }
+
+    /** OWASP's recommended Argon2id parameters. */
+    public static PasswordHasher owasp() {
+        return new PasswordHasher(19 * 1024, 2, 1);
+    }
+
+    /** Hashes a password into {@code $argon2id$v=19$m=…,t=…,p=…$salt$hash}. */
+    public String hash(String password) {
+        byte[] salt = Randoms.bytes(SALT_BYTES);
+        byte[] hash = argon2(password, salt, memoryKib, iterations, parallelism, HASH_BYTES);
+        return "$argon2id$v=19$m=" + memoryKib + ",t=" + iterations + ",p=" + parallelism
+                + "$" + B64.encodeToString(salt) + "$" + B64.encodeToString(hash);
+    }
+
+    /** Whether the password matches an Argon2id or bcrypt hash; false for any other format. */
+    public boolean verify(String password, String encoded) {
+        if (password == null || encoded == null) {
+            return false;
+        }
+        if (encoded.startsWith("$argon2id$")) {
+            return verifyArgon2(password, encoded);
+        }
+        if (encoded.startsWith("$2a$") || encoded.startsWith("$2b$")
+                || encoded.startsWith("$2y$")) {
+            return verifyBcrypt(password, encoded);
+        }
+        return false;
+    }
+
+    /** Whether a stored hash should be replaced by one with the current parameters. */
+    public boolean needsRehash(String encoded) {
+        return !encoded.startsWith("$argon2id$v=19$m=" + memoryKib + ",t=" + iterations
+                + ",p=" + parallelism + "$");
+    }
+
+    private static boolean verifyArgon2(String password, String encoded) {
+        String[] parts = encoded.split("\\$");
+        // ["", "argon2id", "v=19", "m=…,t=…,p=…", salt, hash]
+        if (parts.length != 6) {
+            return false;
+        }
+        try {
+            int memory = 0;
+            int time = 0;
+            int lanes = 0;
+            for (String parameter : parts[3].split(",")) {
+                int value = Integer.parseInt(parameter.substring(2));
+                switch (parameter.charAt(0)) {
+                    case 'm' -> memory = value;
+                    case 't' -> time = value;
+                    case 'p' -> lanes = value;
+                    default -> {
+                        return false;
+                    }
+                }
+            }
+            byte[] salt = B64_DECODER.decode(parts[4]);
+            byte[] expected = B64_DECODER.decode(parts[5]);
+            byte[] actual = argon2(password, salt, memory, time, lanes, expected.length);
+            return java.security.MessageDigest.isEqual(expected, actual);
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static boolean verifyBcrypt(String password, String encoded) {
+        try {
+            // Bouncy Castle accepts $2a$, $2b$ and $2y$; $2b$ and $2y$ hash identically.
+            return OpenBSDBCrypt.checkPassword(encoded, password.toCharArray());
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static byte[] argon2(String password, byte[] salt, int memoryKib, int iterations,
+                                 int parallelism, int length) {
+        Argon2Parameters parameters = new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
+                .withVersion(Argon2Parameters.ARGON2_VERSION_13)
+                .withMemoryAsKB(memoryKib)
+                .withIterations(iterations)
+                .withParallelism(parallelism)
+                .withSalt(salt)
+                .build();
+        Argon2BytesGenerator generator = new Argon2BytesGenerator();
+        generator.init(parameters);
+        byte[] out = new byte[length];
+        generator.generateBytes(password.getBytes(StandardCharsets.UTF_8), out);
+        return out;
+    }
+}

@@ -1,0 +1,167 @@
+package dev.twofold.server;
+
+import dev.twofold.crypto.PasswordHasher;
+import dev.twofold.crypto.SecretBox;
+import dev.twofold.crypto.SigningKeys;
+import dev.twofold.oauth.Grant;
+import dev.twofold.oauth.MfaGate;
+import dev.twofold.oauth.TokenIssuer;
+import dev.twofold.store.ClientStore;
+import dev.twofold.store.Database;
+import dev.twofold.store.ResourceServerStore;
+import dev.twofold.store.TenantSettingsStore;
+import dev.twofold.store.UserStore;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The components of one running node, wired by hand at start-up. The core parts are fixed at
+ * construction; the parts that one feature module provides to another (the token issuer, the
+ * MFA gate, extra grants) are set by the modules while the server is being built and only read
+ * afterwards. Thread-safe after start-up.
+ */
+public final class Services {
+
+    private final Settings settings;
+    private final Clock clock;
+    private final Database database;
+    private final SecretBox secretBox;
+    private final PasswordHasher passwords;
+    private final SigningKeys signingKeys;
+    private final ClientStore clients;
+    private final UserStore users;
+    private final ResourceServerStore resourceServers;
+    private final TenantSettingsStore tenantSettings;
+    private volatile String issuer;
+    private volatile TokenIssuer tokenIssuer;
+    private volatile MfaGate mfaGate = MfaGate.NONE;
+    private final Map<String, Grant> grants = new ConcurrentHashMap<>();
+    private final List<Runnable> startHooks = new CopyOnWriteArrayList<>();
+    private final List<Runnable> shutdownHooks = new CopyOnWriteArrayList<>();
+
+    public Services(Settings settings, Clock clock, Database database, SecretBox secretBox,
+                    PasswordHasher passwords) {
+        this.settings = settings;
+        this.clock = clock;
+        this.database = database;
+        this.secretBox = secretBox;
+        this.passwords = passwords;
+        this.signingKeys = new SigningKeys(database, secretBox, clock);
+        this.clients = new ClientStore(database);
+        this.users = new UserStore(database);
+        this.resourceServers = new ResourceServerStore(database);
+        this.tenantSettings = new TenantSettingsStore(database);
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    public Database database() {
+        return database;
+    }
+
+    public SecretBox secretBox() {
+        return secretBox;
+    }
+
+    public PasswordHasher passwords() {
+        return passwords;
+    }
+
+    public SigningKeys signingKeys() {
+        return signingKeys;
+    }
+
+    public ClientStore clients() {
+        return clients;
+    }
+
+    public UserStore users() {
+        return users;
+    }
+
+    public ResourceServerStore resourceServers() {
+        return resourceServers;
+    }
+
+    public TenantSettingsStore tenantSettings() {
+        return tenantSettings;
+    }
+
+    /** The issuer identifier, ending in a slash, e.g. {@code http://127.0.0.1:8080/}. */
+    public String issuer() {
+        return issuer;
+    }
+
+    void issuer(String value) {
+        this.issuer = value;
+    }
+
+    /** The audience of the MFA API: {@code {issuer}mfa/}. */
+    public String mfaAudience() {
+        return issuer + "mfa/";
+    }
+
+    /** The audience of the Management API: {@code {issuer}api/v2/}. */
+    public String managementAudience() {
+        return issuer + "api/v2/";
+    }
+
+    public TokenIssuer tokenIssuer() {
+        if (tokenIssuer == null) {
+            throw new IllegalStateException("No token issuer was installed");
+        }
+        return tokenIssuer;
+    }
+
+    public void tokenIssuer(TokenIssuer value) {
+        this.tokenIssuer = value;
+    }
+
+    public MfaGate mfaGate() {
+        return mfaGate;
+    }
+
+    public void mfaGate(MfaGate value) {
+        this.mfaGate = value;
+    }
+
+    /** Adds a grant to the token endpoint. */
+    public void addGrant(Grant grant) {
+        grants.put(grant.grantType(), grant);
+    }
+
+    public Optional<Grant> grant(String grantType) {
+        return Optional.ofNullable(grants.get(grantType));
+    }
+
+    /**
+     * Runs once the HTTP server listens and {@link #issuer()} is known (with port 0 the issuer
+     * is only known then): the place for start-up work that needs the issuer.
+     */
+    public void onStarted(Runnable hook) {
+        startHooks.add(hook);
+    }
+
+    void started() {
+        startHooks.forEach(Runnable::run);
+    }
+
+    /** Runs when the node stops, after the HTTP server has stopped. */
+    public void onShutdown(Runnable hook) {
+        shutdownHooks.add(hook);
+    }
+
+    void shutdown() {
+        shutdownHooks.forEach(Runnable::run);
+    }
+}

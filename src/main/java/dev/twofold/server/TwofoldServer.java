@@ -1,0 +1,99 @@
+package dev.twofold.server;
+
+import dev.twofold.crypto.PasswordHasher;
+import dev.twofold.crypto.SecretBox;
+import dev.twofold.delivery.DeliveryModule;
+import dev.twofold.login.LoginModule;
+import dev.twofold.management.ManagementModule;
+import dev.twofold.mfa.MfaModule;
+import dev.twofold.oauth.OAuthModule;
+import dev.twofold.store.Database;
+import io.javalin.Javalin;
+import io.javalin.json.JavalinJackson;
+import java.time.Clock;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Twofold node: the HTTP server with every feature module installed on a shared set of
+ * {@link Services}. Tests build it with a random port and a fresh database; {@link Main}
+ * builds it from the environment.
+ */
+public final class TwofoldServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TwofoldServer.class);
+
+    private final Services services;
+    private final Javalin app;
+
+    private TwofoldServer(Services services, Javalin app) {
+        this.services = services;
+        this.app = app;
+    }
+
+    /** Builds and starts a node. */
+    public static TwofoldServer start(Settings settings, Clock clock) {
+        long started = System.nanoTime();
+        Database database = Database.open(settings);
+        SecretBox box = EncryptionKeySource.secretBox(settings);
+        PasswordHasher passwords = new PasswordHasher(
+                settings.getInt("TWOFOLD_ARGON2_MEMORY_KIB", 19 * 1024),
+                settings.getInt("TWOFOLD_ARGON2_ITERATIONS", 2),
+                settings.getInt("TWOFOLD_ARGON2_PARALLELISM", 1));
+        Services services = new Services(settings, clock, database, box, passwords);
+        services.signingKeys().ensureKeys();
+
+        Javalin app = Javalin.create(config -> {
+            config.useVirtualThreads = true;
+            config.showJavalinBanner = false;
+            config.http.maxRequestSize = settings.getInt("TWOFOLD_MAX_BODY_BYTES", 64 * 1024);
+            config.jsonMapper(new JavalinJackson(Json.MAPPER, false));
+            config.router.ignoreTrailingSlashes = true;
+            config.jetty.modifyServer(server -> server.setStopTimeout(2_000));
+        });
+        ErrorResponses.install(app);
+        SecurityHeaders.install(app);
+
+        OAuthModule.install(services, app);
+        MfaModule.install(services, app);
+        LoginModule.install(services, app);
+        ManagementModule.install(services, app);
+        DeliveryModule.install(services, app);
+
+        TwofoldServer server = new TwofoldServer(services, app);
+        app.start(settings.host(), settings.port());
+        services.issuer(settings.issuer(app.port()));
+        services.started();
+
+        LOG.info("Twofold {} ready at {} in {} ms ({} database)",
+                settings.isDev() ? "development node" : "node", services.issuer(),
+                (System.nanoTime() - started) / 1_000_000,
+                database.isPostgres() ? "PostgreSQL" : "H2");
+        return server;
+    }
+
+    public Services services() {
+        return services;
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    public String issuer() {
+        return services.issuer();
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+        services.shutdown();
+        services.database().close();
+    }
+
+    /** For tests: the Javalin application, to add routes around the modules. */
+    public Javalin app() {
+        return Objects.requireNonNull(app);
+    }
+}

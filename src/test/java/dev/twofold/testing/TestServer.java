@@ -1,0 +1,110 @@
+package dev.twofold.testing;
+
+import dev.twofold.server.Settings;
+import dev.twofold.server.TwofoldServer;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * A real Twofold node for a test: a random loopback port and a fresh database, H2 in memory or
+ * a new schema in the local PostgreSQL, chosen by the system property {@code twofold.test.db}
+ * ({@code h2} or {@code postgres}), so the same tests run on both.
+ */
+public final class TestServer implements AutoCloseable {
+
+    /** The PostgreSQL server the suite runs against (see .ci/run). */
+    public static final String POSTGRES_URL = System.getProperty("twofold.test.postgres",
+            "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
+
+    private final TwofoldServer server;
+    private final TestClock clock;
+    private final String schema;
+    private final Http http;
+
+    private TestServer(TwofoldServer server, TestClock clock, String schema) {
+        this.server = server;
+        this.clock = clock;
+        this.schema = schema;
+        this.http = new Http(server.issuer());
+    }
+
+    /** Starts a node with the default test settings. */
+    public static TestServer start() {
+        return start(Map.of());
+    }
+
+    /** Starts a node; {@code overrides} are {@code TWOFOLD_*} settings for this test. */
+    public static TestServer start(Map<String, String> overrides) {
+        Map<String, String> values = new HashMap<>();
+        values.put("TWOFOLD_PORT", "0");
+        values.put("TWOFOLD_DATA_DIR", System.getProperty("java.io.tmpdir") + "/twofold-test-"
+                + UUID.randomUUID());
+        // Cheap hashing keeps the suite fast; the OWASP parameters are tested on their own.
+        values.put("TWOFOLD_ARGON2_MEMORY_KIB", "1024");
+        values.put("TWOFOLD_ARGON2_ITERATIONS", "1");
+        String schema = null;
+        if (usesPostgres()) {
+            schema = "t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
+            values.put("TWOFOLD_DB_URL", POSTGRES_URL);
+            values.put("TWOFOLD_DB_SCHEMA", schema);
+        } else {
+            values.put("TWOFOLD_DB_URL", "jdbc:h2:mem:" + UUID.randomUUID()
+                    + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH"
+                    + ";DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=10000");
+        }
+        values.put("TWOFOLD_DEMO_USER", "false");
+        values.putAll(overrides);
+        TestClock clock = new TestClock();
+        TwofoldServer server = TwofoldServer.start(Settings.of(Settings.Mode.DEV, values), clock);
+        return new TestServer(server, clock, schema);
+    }
+
+    public static boolean usesPostgres() {
+        return "postgres".equals(System.getProperty("twofold.test.db", "h2")
+                .toLowerCase(Locale.ROOT));
+    }
+
+    public TwofoldServer server() {
+        return server;
+    }
+
+    public TestClock clock() {
+        return clock;
+    }
+
+    /** The issuer, e.g. {@code http://127.0.0.1:41234/}. */
+    public String issuer() {
+        return server.issuer();
+    }
+
+    public Http http() {
+        return http;
+    }
+
+    public Fixtures fixtures() {
+        return new Fixtures(server.services());
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        if (schema != null) {
+            dropSchema(schema);
+        }
+    }
+
+    private static void dropSchema(String schema) {
+        try (Connection connection = DriverManager.getConnection(POSTGRES_URL);
+             Statement statement = connection.createStatement()) {
+            statement.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+        } catch (SQLException e) {
+            // Leaving a schema behind only costs disk space in the test database.
+        }
+    }
+}
