@@ -3,6 +3,8 @@ package dev.twofold.server;
 import dev.twofold.crypto.PasswordHasher;
 import dev.twofold.crypto.SecretBox;
 import dev.twofold.crypto.SigningKeys;
+import dev.twofold.delivery.Channel;
+import dev.twofold.delivery.Sender;
 import dev.twofold.oauth.Grant;
 import dev.twofold.oauth.MfaGate;
 import dev.twofold.oauth.TokenIssuer;
@@ -40,6 +42,7 @@ public final class Services {
     private volatile TokenIssuer tokenIssuer;
     private volatile MfaGate mfaGate = MfaGate.NONE;
     private final Map<String, Grant> grants = new ConcurrentHashMap<>();
+    private final Map<Channel, Sender> senders = new ConcurrentHashMap<>();
     private final List<Runnable> startHooks = new CopyOnWriteArrayList<>();
     private final List<Runnable> shutdownHooks = new CopyOnWriteArrayList<>();
 
@@ -154,6 +157,20 @@ public final class Services {
 
     void started() {
         startHooks.forEach(Runnable::run);
+    }
+
+    /** Sets the sender of a channel (the delivery module does, from configuration). */
+    public void sender(Channel channel, Sender sender) {
+        senders.put(channel, sender);
+    }
+
+    /** The sender of a channel. */
+    public Sender sender(Channel channel) {
+        Sender sender = senders.get(channel);
+        if (sender == null) {
+            throw new IllegalStateException("No sender is configured for " + channel);
+        }
+        return sender;
     }
 
     /** Runs when the node stops, after the HTTP server has stopped. */
