@@ -10,5 +10,24 @@ public final class OAuthModule {
     }
 
     public static void install(Services services, Javalin app) {
+        Audiences audiences = new Audiences(services);
+        RefreshTokenStore refreshTokens = new RefreshTokenStore(services.database());
+        Revocations revocations = new Revocations(services.database());
+        JwtTokenIssuer issuer = new JwtTokenIssuer(services, audiences, refreshTokens);
+        services.tokenIssuer(issuer);
+        RefreshTokenGrant refreshGrant =
+                new RefreshTokenGrant(services, refreshTokens, issuer, revocations);
+        services.addGrant(new ClientCredentialsGrant(services, audiences));
+        services.addGrant(PasswordGrant.password(services, audiences));
+        services.addGrant(PasswordGrant.passwordRealm(services, audiences));
+        services.addGrant(refreshGrant);
+
+        ClientAuthenticator clientAuthenticator = new ClientAuthenticator(services);
+        app.post("/oauth/token", new TokenEndpoint(services, clientAuthenticator)::handle);
+
+        Discovery discovery = new Discovery(services);
+        app.get("/.well-known/openid-configuration", discovery::configuration);
+        app.get("/.well-known/oauth-authorization-server", discovery::configuration);
+        app.get("/.well-known/jwks.json", discovery::jwks);
     }
 }

@@ -1,0 +1,142 @@
+package dev.twofold.oauth;
+
+import dev.twofold.crypto.PasswordHasher;
+import dev.twofold.server.ProtocolError;
+import dev.twofold.server.Services;
+import dev.twofold.store.Client;
+import io.javalin.http.Context;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Authenticates the client of a token, revocation or introspection request (RFC 6749 §2.3):
+ * {@code client_secret_basic}, {@code client_secret_post}, or {@code none} for a public
+ * client. Unknown clients and wrong secrets get the same answer after the same work, so the
+ * answer does not tell whether a client exists. An {@code Authorization: Bearer} header is
+ * ignored, because Auth0's samples send one to the token endpoint. Thread-safe.
+ */
+public final class ClientAuthenticator {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClientAuthenticator.class);
+
+    private final Services services;
+    private volatile String dummyHash;
+
+    public ClientAuthenticator(Services services) {
+        this.services = services;
+    }
+
+    /** Credentials as the request carried them. */
+    private record Credentials(String clientId, Optional<String> secret) {
+    }
+
+    /** The authenticated client; throws 401 {@code invalid_client} or 400. */
+    public Client authenticate(Context context, dev.twofold.server.Params params) {
+        Credentials credentials = credentials(context, params);
+        Optional<Client> client = services.clients().find(credentials.clientId());
+        if (credentials.secret().isEmpty()) {
+            return publicClient(client, credentials.clientId());
+        }
+        boolean matches = services.passwords().verify(credentials.secret().get(),
+                client.flatMap(Client::secretHash).orElseGet(this::dummyHash));
+        if (client.isEmpty() || client.get().secretHash().isEmpty() || !matches) {
+            LOG.debug("Client authentication failed for a presented client_id");
+            throw failed();
+        }
+        return client.get();
+    }
+
+    private Client publicClient(Optional<Client> client, String clientId) {
+        if (client.isPresent() && client.get().isPublic()) {
+            return client.get();
+        }
+        // Same work as a secret check, so timing does not tell unknown from confidential.
+        services.passwords().verify("", dummyHash());
+        throw ProtocolError.invalidClient("Client authentication failed: client " + clientId
+                + " is unknown or needs its client_secret. Send client_id and client_secret in"
+                + " the body or as HTTP Basic; public clients send only client_id.",
+                challenge());
+    }
+
+    private Credentials credentials(Context context, dev.twofold.server.Params params) {
+        Optional<Credentials> basic = basic(context.header("Authorization"));
+        Optional<String> bodyId = params.single("client_id");
+        Optional<String> bodySecret = params.single("client_secret");
+        if (basic.isPresent()) {
+            if (bodySecret.isPresent()) {
+                throw ProtocolError.invalidRequest("The client sent credentials both as HTTP"
+                        + " Basic and as client_secret in the body; use one method"
+                        + " (RFC 6749 §2.3).");
+            }
+            if (bodyId.isPresent() && !bodyId.get().equals(basic.get().clientId())) {
+                throw ProtocolError.invalidRequest("client_id in the body does not match the"
+                        + " client_id of the HTTP Basic credentials.");
+            }
+            return basic.get();
+        }
+        String clientId = bodyId.orElseThrow(() -> ProtocolError.invalidClient(
+                "No client authentication was sent. Send client_id (and client_secret for a"
+                        + " confidential client) in the body, or use HTTP Basic.", challenge()));
+        return new Credentials(clientId, bodySecret);
+    }
+
+    private Optional<Credentials> basic(String header) {
+        if (header == null || header.length() < 6
+                || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
+            return Optional.empty();
+        }
+        String decoded;
+        try {
+            decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()),
+                    StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw malformedBasic();
+        }
+        int colon = decoded.indexOf(':');
+        if (colon <= 0) {
+            throw malformedBasic();
+        }
+        // RFC 6749 §2.3.1: both parts are form-urlencoded before Base64.
+        return Optional.of(new Credentials(formDecode(decoded.substring(0, colon)),
+                Optional.of(formDecode(decoded.substring(colon + 1)))
+                        .filter(secret -> !secret.isEmpty())));
+    }
+
+    private static String formDecode(String value) {
+        try {
+            return URLDecoder.decode(value, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return value;
+        }
+    }
+
+    private ProtocolError malformedBasic() {
+        return ProtocolError.invalidClient("The Authorization: Basic header is not"
+                + " base64(client_id:client_secret).", challenge());
+    }
+
+    private ProtocolError failed() {
+        return ProtocolError.invalidClient("Client authentication failed: the client_id is"
+                + " unknown or the client_secret is wrong. Check both in the application's"
+                + " settings.", challenge());
+    }
+
+    /** The challenge of every {@code invalid_client} answer, whatever method was used. */
+    public String challenge() {
+        return "Basic realm=\"" + services.issuer() + "\", charset=\"UTF-8\"";
+    }
+
+    private String dummyHash() {
+        String hash = dummyHash;
+        if (hash == null) {
+            PasswordHasher hasher = services.passwords();
+            hash = hasher.hash(dev.twofold.crypto.Randoms.urlSafe(24));
+            dummyHash = hash;
+        }
+        return hash;
+    }
+}

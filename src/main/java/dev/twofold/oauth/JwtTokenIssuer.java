@@ -1,0 +1,147 @@
+package dev.twofold.oauth;
+
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jwt.JWTClaimsSet;
+import dev.twofold.crypto.Randoms;
+import dev.twofold.server.Services;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * Issues access tokens as RFC 9068 JWTs, ID tokens (OIDC Core §2) and rotating refresh tokens.
+ * Every grant ends here. Thread-safe.
+ */
+public final class JwtTokenIssuer implements TokenIssuer {
+
+    /** The {@code typ} header of an access token (RFC 9068 §2.1). */
+    public static final JOSEObjectType ACCESS_TOKEN_TYPE = new JOSEObjectType("at+jwt");
+    /** ID tokens live ten hours, Auth0's default. */
+    static final Duration ID_TOKEN_LIFETIME = Duration.ofHours(10);
+    static final Duration REFRESH_TOKEN_LIFETIME = Duration.ofDays(30);
+
+    private final Services services;
+    private final Audiences audiences;
+    private final RefreshTokenStore refreshTokens;
+    private final Duration refreshLifetime;
+
+    public JwtTokenIssuer(Services services, Audiences audiences,
+                          RefreshTokenStore refreshTokens) {
+        this.services = services;
+        this.audiences = audiences;
+        this.refreshTokens = refreshTokens;
+        this.refreshLifetime = services.settings().getDuration(
+                "TWOFOLD_REFRESH_TOKEN_LIFETIME", REFRESH_TOKEN_LIFETIME);
+    }
+
+    @Override
+    public TokenResponse issue(Authentication authentication) {
+        String familyId = Randoms.id("fam_");
+        if (!wantsRefreshToken(authentication, audiences.resolve(authentication.audience()))) {
+            return issue(null, authentication, familyId);
+        }
+        return services.database().inTransaction(handle ->
+                issue(handle, authentication, familyId));
+    }
+
+    /**
+     * Issues tokens in an existing refresh-token family, within the caller's transaction (the
+     * refresh grant spends the old token in the same one). {@code handle} may be null when no
+     * refresh token will be issued.
+     */
+    TokenResponse issue(Handle handle, Authentication authentication, String familyId) {
+        Audience audience = audiences.resolve(authentication.audience());
+        Instant now = services.clock().instant();
+        Optional<String> refreshToken = Optional.empty();
+        List<String> scope = new ArrayList<>(authentication.scope());
+        if (!wantsRefreshToken(authentication, audience)) {
+            scope.remove("offline_access");
+        } else {
+            refreshToken = Optional.of(Randoms.token("rt_"));
+            refreshTokens.insert(handle, refreshToken.get(), familyId, authentication,
+                    now.toEpochMilli(), now.plus(refreshLifetime).toEpochMilli());
+        }
+        String accessToken = accessToken(authentication, audience, scope, familyId, now);
+        Optional<String> idToken = authentication.hasScope("openid")
+                ? Optional.of(idToken(authentication, familyId, now)) : Optional.empty();
+        return new TokenResponse(accessToken, audience.tokenLifetime().toSeconds(),
+                String.join(" ", scope.stream().sorted().toList()), idToken, refreshToken,
+                java.util.Map.of());
+    }
+
+    private boolean wantsRefreshToken(Authentication authentication, Audience audience) {
+        return authentication.hasScope("offline_access") && audience.allowOfflineAccess()
+                && !isClientSubject(authentication);
+    }
+
+    private static boolean isClientSubject(Authentication authentication) {
+        return authentication.amr().isEmpty()
+                && authentication.userId().equals(authentication.clientId() + "@clients");
+    }
+
+    private String accessToken(Authentication authentication, Audience audience,
+                               List<String> scope, String familyId, Instant now) {
+        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
+                .issuer(services.issuer())
+                .subject(authentication.userId())
+                .audience(audienceClaim(authentication, audience))
+                .issueTime(Date.from(now))
+                .expirationTime(Date.from(now.plus(audience.tokenLifetime())))
+                .jwtID(Randoms.id("at_"))
+                .claim("client_id", authentication.clientId())
+                .claim("scope", String.join(" ", scope.stream().sorted().toList()))
+                .claim("sid", familyId);
+        authenticationClaims(claims, authentication);
+        if (isClientSubject(authentication)) {
+            claims.claim("gty", "client-credentials");
+        }
+        return services.signingKeys().sign(JWSAlgorithm.parse(audience.signingAlg()),
+                ACCESS_TOKEN_TYPE, claims.build());
+    }
+
+    private List<String> audienceClaim(Authentication authentication, Audience audience) {
+        List<String> values = new ArrayList<>();
+        audience.identifier().ifPresent(values::add);
+        if (audience.identifier().isEmpty() || authentication.hasScope("openid")) {
+            values.add(userinfoAudience());
+        }
+        return values;
+    }
+
+    /** The audience of the userinfo endpoint, {@code {issuer}userinfo}, as Auth0 names it. */
+    String userinfoAudience() {
+        return services.issuer() + "userinfo";
+    }
+
+    private static void authenticationClaims(JWTClaimsSet.Builder claims,
+                                             Authentication authentication) {
+        if (authentication.amr().isEmpty()) {
+            return; // No user authenticated (client credentials): no auth_time, no amr.
+        }
+        claims.claim("auth_time", authentication.authTime().getEpochSecond())
+                .claim("amr", authentication.amr());
+        authentication.acr().ifPresent(acr -> claims.claim("acr", acr));
+    }
+
+    private String idToken(Authentication authentication, String familyId, Instant now) {
+        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
+                .issuer(services.issuer())
+                .subject(authentication.userId())
+                .audience(authentication.clientId())
+                .claim("azp", authentication.clientId())
+                .issueTime(Date.from(now))
+                .expirationTime(Date.from(now.plus(ID_TOKEN_LIFETIME)))
+                .claim("sid", familyId);
+        authentication.nonce().ifPresent(nonce -> claims.claim("nonce", nonce));
+        authenticationClaims(claims, authentication);
+        services.users().find(authentication.userId()).ifPresent(user ->
+                UserClaims.of(user, authentication.scope()).forEach(claims::claim));
+        return services.signingKeys().sign(JWSAlgorithm.RS256, JOSEObjectType.JWT,
+                claims.build());
+    }
+}

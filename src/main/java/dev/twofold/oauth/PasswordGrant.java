@@ -1,0 +1,101 @@
+package dev.twofold.oauth;
+
+import dev.twofold.crypto.Randoms;
+import dev.twofold.server.Params;
+import dev.twofold.server.ProtocolError;
+import dev.twofold.server.Services;
+import dev.twofold.store.User;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The resource owner password grant (RFC 6749 §4.3) and Auth0's password-realm variant, whose
+ * {@code realm} names the database connection. Users are matched by case-folded email; an
+ * unknown user costs the same hashing work as a wrong password and gets the same answer.
+ * The MFA gate then decides whether a second factor is needed. Thread-safe.
+ */
+public final class PasswordGrant implements Grant {
+
+    public static final String PASSWORD_REALM =
+            "http://auth0.com/oauth/grant-type/password-realm";
+    private static final Logger LOG = LoggerFactory.getLogger(PasswordGrant.class);
+
+    private final Services services;
+    private final Audiences audiences;
+    private final String grantType;
+    private volatile String dummyHash;
+
+    private PasswordGrant(Services services, Audiences audiences, String grantType) {
+        this.services = services;
+        this.audiences = audiences;
+        this.grantType = grantType;
+    }
+
+    /** {@code grant_type=password}: the default connection. */
+    public static PasswordGrant password(Services services, Audiences audiences) {
+        return new PasswordGrant(services, audiences, "password");
+    }
+
+    /** Auth0's {@code password-realm}: the connection named by {@code realm}. */
+    public static PasswordGrant passwordRealm(Services services, Audiences audiences) {
+        return new PasswordGrant(services, audiences, PASSWORD_REALM);
+    }
+
+    @Override
+    public String grantType() {
+        return grantType;
+    }
+
+    @Override
+    public TokenResponse handle(TokenRequest request) {
+        Params params = request.params();
+        String username = params.required("username");
+        String password = params.required("password");
+        Optional<String> audienceId = params.single("audience");
+        Audience audience = audiences.resolve(audienceId);
+
+        User user = checkPassword(connection(params), username, password);
+
+        Authentication first = new Authentication(user.userId(), request.client().clientId(),
+                audienceId, Audiences.grantedUserScope(audience,
+                        Audiences.parseScope(params.single("scope"))),
+                List.of("pwd"), Optional.empty(), services.clock().instant(), Optional.empty());
+        Authentication passed = services.mfaGate().afterFirstFactor(first, request.client(),
+                params);
+        services.users().recordLogin(user.userId(), services.clock().millis());
+        return services.tokenIssuer().issue(passed);
+    }
+
+    private String connection(Params params) {
+        if (grantType.equals(PASSWORD_REALM)) {
+            return params.single("realm").orElse(User.DEFAULT_CONNECTION);
+        }
+        return User.DEFAULT_CONNECTION;
+    }
+
+    private User checkPassword(String connection, String username, String password) {
+        Optional<User> user = services.users().findByEmail(connection, username);
+        String hash = user.flatMap(User::passwordHash).orElseGet(this::dummyHash);
+        boolean matches = services.passwords().verify(password, hash);
+        if (user.isEmpty() || user.get().passwordHash().isEmpty() || !matches) {
+            LOG.debug("Password grant refused: wrong username or password");
+            throw ProtocolError.invalidGrant("Wrong email or password.");
+        }
+        if (user.get().blocked()) {
+            LOG.debug("Password grant refused: user {} is blocked", user.get().userId());
+            throw ProtocolError.invalidGrant("user is blocked");
+        }
+        return user.get();
+    }
+
+    private String dummyHash() {
+        String hash = dummyHash;
+        if (hash == null) {
+            hash = services.passwords().hash(Randoms.urlSafe(24));
+            dummyHash = hash;
+        }
+        return hash;
+    }
+}

@@ -1,0 +1,107 @@
+package dev.twofold.oauth.token;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.twofold.testing.Http;
+import dev.twofold.testing.TestServer;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** CASES.md BUG-21: every invalid_client is a 401 with a Basic challenge, known or not. */
+class Bug21InvalidClientTest {
+
+    private static TestServer server;
+
+    @BeforeAll
+    static void start() {
+        server = TestServer.start();
+        server.fixtures().confidentialClient();
+        server.fixtures().publicClient();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    private static Http.Answer basic(String clientId, String secret) {
+        String credentials = Base64.getEncoder().encodeToString(
+                (clientId + ":" + secret).getBytes(StandardCharsets.UTF_8));
+        return server.http().raw("POST", "/oauth/token", "application/x-www-form-urlencoded",
+                "grant_type=client_credentials", "Authorization", "Basic " + credentials);
+    }
+
+    private static void assertInvalidClient(Http.Answer answer) {
+        assertThat(answer.status()).isEqualTo(401);
+        assertThat(answer.header("WWW-Authenticate")).startsWith("Basic realm=\"");
+        assertThat(answer.header("Content-Type")).startsWith("application/json");
+        assertThat(answer.header("Cache-Control")).isEqualTo("no-store");
+        assertThat(answer.text("error")).isEqualTo("invalid_client");
+        assertThat(answer.text("error_description")).isNotBlank();
+    }
+
+    @Test
+    void basicWhenSecretWrongOrClientUnknownThenIdenticalInvalidClient() {
+        Http.Answer wrongSecret = basic("c1", "wrong");
+        Http.Answer unknownClient = basic("no-such-client", "x");
+
+        assertInvalidClient(wrongSecret);
+        assertInvalidClient(unknownClient);
+        assertThat(wrongSecret.body()).isEqualTo(unknownClient.body());
+        assertThat(wrongSecret.header("WWW-Authenticate"))
+                .isEqualTo(unknownClient.header("WWW-Authenticate"));
+    }
+
+    @Test
+    void clientSecretPostWhenSecretWrongThenInvalidClientWithChallenge() {
+        Http.Answer answer = server.http().postForm("/oauth/token", Map.of(
+                "grant_type", "client_credentials", "client_id", "c1",
+                "client_secret", "wrong-Zq7x"));
+
+        assertInvalidClient(answer);
+        assertThat(answer.body()).doesNotContain("wrong-Zq7x");
+    }
+
+    @Test
+    void tokenRequestWhenGrantTypeUnknownThenUnsupportedGrantType() {
+        Http.Answer answer = server.http().postForm("/oauth/token", Map.of(
+                "grant_type", "foo", "client_id", "c1", "client_secret", "s1-secret"));
+
+        assertThat(answer.status()).isEqualTo(400);
+        assertThat(answer.text("error")).isEqualTo("unsupported_grant_type");
+        assertThat(answer.header("Cache-Control")).isEqualTo("no-store");
+    }
+
+    @Test
+    void publicClientWhenUsingClientCredentialsThenUnauthorizedClient() {
+        Http.Answer answer = server.http().postForm("/oauth/token", Map.of(
+                "grant_type", "client_credentials", "client_id", "spa",
+                "audience", server.issuer() + "api/v2/"));
+
+        assertThat(answer.status()).isEqualTo(400);
+        assertThat(answer.text("error")).isEqualTo("unauthorized_client");
+    }
+
+    @Test
+    void confidentialClientWhenSecretMissingThenInvalidClient() {
+        Http.Answer answer = server.http().postForm("/oauth/token", Map.of(
+                "grant_type", "client_credentials", "client_id", "c1"));
+
+        assertInvalidClient(answer);
+    }
+
+    @Test
+    void tokenRequestWhenBearerHeaderSentThenIgnored() {
+        Http.Answer answer = server.http().raw("POST", "/oauth/token",
+                "application/x-www-form-urlencoded",
+                Http.form(Map.of("grant_type", "foo", "client_id", "c1",
+                        "client_secret", "s1-secret")), "Authorization", "Bearer whatever");
+
+        assertThat(answer.status()).isEqualTo(400);
+        assertThat(answer.text("error")).isEqualTo("unsupported_grant_type");
+    }
+}

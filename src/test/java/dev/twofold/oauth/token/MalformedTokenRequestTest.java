@@ -1,0 +1,76 @@
+package dev.twofold.oauth.token;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.twofold.testing.Http;
+import dev.twofold.testing.TestServer;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+/** Malformed token requests all get a 4xx JSON error with no-store, never a 5xx. */
+class MalformedTokenRequestTest {
+
+    private static TestServer server;
+
+    @BeforeAll
+    static void start() {
+        server = TestServer.start();
+        server.fixtures().confidentialClient();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    private static void assertInvalidRequest(Http.Answer answer) {
+        assertThat(answer.status()).isEqualTo(400);
+        assertThat(answer.header("Content-Type")).startsWith("application/json");
+        assertThat(answer.header("Cache-Control")).isEqualTo("no-store");
+        assertThat(answer.header("Pragma")).isEqualTo("no-cache");
+        assertThat(answer.text("error")).isEqualTo("invalid_request");
+        assertThat(answer.text("error_description")).isNotBlank();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "missing grant_type|application/x-www-form-urlencoded|client_id=c1&client_secret=s1-secret",
+        "repeated grant_type|application/x-www-form-urlencoded|grant_type=password&grant_type=password&client_id=c1",
+        "repeated client_id|application/x-www-form-urlencoded|grant_type=foo&client_id=c1&client_id=c2",
+        "bad JSON|application/json|{\"grant_type\": ",
+        "JSON array|application/json|[1,2]",
+        "nested JSON object|application/json|{\"grant_type\":{\"a\":1}}",
+        "text/plain|text/plain|grant_type=password&client_id=c1",
+        "broken escape|application/x-www-form-urlencoded|grant_type=%ZZ&client_id=c1",
+    })
+    void tokenRequestWhenMalformedThenInvalidRequestJson(String name, String type,
+                                                        String body) {
+        Http.Answer answer = server.http().raw("POST", "/oauth/token", type, body);
+
+        assertInvalidRequest(answer);
+    }
+
+    @Test
+    void tokenRequestWhenBodyIsNotUtf8ThenInvalidRequestJson() {
+        byte[] body = {'g', 'r', 'a', 'n', 't', '_', 't', 'y', 'p', 'e', '=', (byte) 0xC3,
+            (byte) 0x28};
+        HttpRequest request = HttpRequest.newBuilder(URI.create(server.issuer() + "oauth/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+
+        assertInvalidRequest(server.http().send(request));
+    }
+
+    @Test
+    void tokenRequestWhenPercentEncodedBytesAreNotUtf8ThenInvalidRequestJson() {
+        Http.Answer answer = server.http().raw("POST", "/oauth/token",
+                "application/x-www-form-urlencoded", "grant_type=%C3%28&client_id=c1");
+
+        assertInvalidRequest(answer);
+    }
+}
