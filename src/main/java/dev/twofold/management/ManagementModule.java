@@ -3,12 +3,21 @@ package dev.twofold.management;
 import dev.twofold.server.Services;
 import io.javalin.Javalin;
 
-/** Installs the management feature: its components into {@link Services} and its routes. */
+/**
+ * Installs the management feature: the {@code /api/v2} subset of Auth0's Management API and
+ * the bootstrap of the first clients and user at start-up.
+ */
 public final class ManagementModule {
 
     private ManagementModule() {
     }
 
     public static void install(Services services, Javalin app) {
+        ManagementRoutes routes = new ManagementRoutes(app, new ManagementAccess(services));
+        ClientGrantStore grants = new ClientGrantStore(services.database());
+        new ClientsEndpoint(new Clients(services), services.clients()).register(routes);
+        new ResourceServersEndpoint(services).register(routes);
+        new ClientGrantsEndpoint(services, grants).register(routes);
+        new UsersEndpoint(services, new Users(services)).register(routes);
     }
 }

@@ -1,0 +1,77 @@
+package dev.twofold.management;
+
+import dev.twofold.server.ProtocolError;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.javalin.http.HandlerType;
+import io.javalin.http.HttpResponseException;
+
+/**
+ * Registers Management API routes under {@code /api/v2}: each route names the scope it needs,
+ * checks the bearer token first, and answers errors in the shape both our convention and
+ * Auth0's SDKs read. Thread-safe after start-up.
+ */
+final class ManagementRoutes {
+
+    static final String PREFIX = "/api/v2";
+
+    private final Javalin app;
+    private final ManagementAccess access;
+
+    ManagementRoutes(Javalin app, ManagementAccess access) {
+        this.app = app;
+        this.access = access;
+    }
+
+    /** A handler that gets the request context once its token passed. */
+    interface Endpoint {
+        void handle(Context context);
+    }
+
+    void get(String path, String scope, Endpoint endpoint) {
+        add(HandlerType.GET, path, scope, endpoint);
+    }
+
+    void post(String path, String scope, Endpoint endpoint) {
+        add(HandlerType.POST, path, scope, endpoint);
+    }
+
+    void patch(String path, String scope, Endpoint endpoint) {
+        add(HandlerType.PATCH, path, scope, endpoint);
+    }
+
+    void put(String path, String scope, Endpoint endpoint) {
+        add(HandlerType.PUT, path, scope, endpoint);
+    }
+
+    void delete(String path, String scope, Endpoint endpoint) {
+        add(HandlerType.DELETE, path, scope, endpoint);
+    }
+
+    private void add(HandlerType method, String path, String scope, Endpoint endpoint) {
+        app.addHttpHandler(method, PREFIX + path, guarded(scope, endpoint));
+    }
+
+    private Handler guarded(String scope, Endpoint endpoint) {
+        return context -> {
+            try {
+                access.require(context, scope);
+                endpoint.handle(context);
+                context.header("Cache-Control", "no-store");
+            } catch (ProtocolError error) {
+                throw ManagementErrors.auth0Shape(error);
+            } catch (HttpResponseException error) {
+                throw ManagementErrors.auth0Shape(fromJavalin(error));
+            }
+        };
+    }
+
+    private static ProtocolError fromJavalin(HttpResponseException error) {
+        if (error.getStatus() == 413) {
+            return ProtocolError.of(413, "request_too_large", "The request body is larger"
+                    + " than this server accepts (TWOFOLD_MAX_BODY_BYTES); send a smaller one.");
+        }
+        return ProtocolError.of(error.getStatus(), "invalid_request", error.getMessage());
+    }
+}
