@@ -1,14 +1,67 @@
 package dev.twofold.login;
 
+import dev.twofold.oauth.authorize.AuthorizationCodeGrant;
+import dev.twofold.oauth.authorize.AuthorizationCodeStore;
+import dev.twofold.oauth.authorize.AuthorizeEndpoint;
+import dev.twofold.oauth.authorize.PendingAuthorizationStore;
 import dev.twofold.server.Services;
 import io.javalin.Javalin;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Duration;
 
-/** Installs the login feature: its components into {@link Services} and its routes. */
+/**
+ * Installs the login feature: the authorization endpoint and its hosted pages, browser
+ * sessions, logout, and the {@code authorization_code} grant.
+ */
 public final class LoginModule {
+
+    private static final byte[] STYLESHEET = resource("/login/login.css");
 
     private LoginModule() {
     }
 
     public static void install(Services services, Javalin app) {
+        PendingAuthorizationStore pending = new PendingAuthorizationStore(services.database(),
+                services.clock());
+        AuthorizationCodeStore codes = new AuthorizationCodeStore(services.database(),
+                services.clock(), pending);
+        BrowserSessionStore sessions = new BrowserSessionStore(services.database(),
+                services.clock(), services.settings().getDuration("TWOFOLD_SESSION_LIFETIME",
+                        Duration.ofDays(3)));
+        Cookies cookies = new Cookies(services);
+        Pages pages = new Pages(services);
+        LoginFlow flow = new LoginFlow(services, sessions, codes, SecondFactorStep.NEVER,
+                cookies);
+        LoginEndpoint login = new LoginEndpoint(services, pending, sessions, flow, cookies,
+                pages);
+        LogoutEndpoint logout = new LogoutEndpoint(services, sessions, cookies, pages);
+
+        app.get("/authorize", new AuthorizeEndpoint(services, pending, login)::handle);
+        app.get("/login", login::show);
+        app.post("/login", login::submit);
+        app.get("/login/assets/login.css", LoginModule::stylesheet);
+        app.get("/v2/logout", logout::auth0);
+        app.get("/oidc/logout", logout::oidc);
+        services.addGrant(new AuthorizationCodeGrant(services, codes));
+    }
+
+    private static void stylesheet(Context context) {
+        context.contentType("text/css; charset=utf-8");
+        context.header("Cache-Control", "public, max-age=3600");
+        context.result(STYLESHEET);
+    }
+
+    private static byte[] resource(String path) {
+        try (InputStream in = LoginModule.class.getResourceAsStream(path)) {
+            if (in == null) {
+                throw new IllegalStateException("Missing resource " + path);
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

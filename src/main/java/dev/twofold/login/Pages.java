@@ -1,0 +1,122 @@
+package dev.twofold.login;
+
+import dev.twofold.server.Services;
+import io.javalin.http.Context;
+import java.net.URI;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The HTML of the hosted pages: server-rendered, no script, one stylesheet from this server,
+ * every value escaped. Each page is sent with a strict Content-Security-Policy. Thread-safe.
+ */
+final class Pages {
+
+    private static final Pattern SAFE_SOURCE = Pattern.compile("[A-Za-z0-9.:/\\[\\]_-]+");
+
+    private final Services services;
+
+    Pages(Services services) {
+        this.services = services;
+    }
+
+    /** The fields of the login form. */
+    record LoginForm(String requestId, String csrf, String clientName, String email,
+                     Optional<String> error) {
+    }
+
+    void login(Context context, LoginForm form, String redirectUri) {
+        String error = form.error().map(text -> "<p class=\"error\" role=\"alert\">"
+                + escape(text) + "</p>\n").orElse("");
+        String body = "<h1>Sign in</h1>\n"
+                + "<p class=\"lead\">to continue to <strong>" + escape(form.clientName())
+                + "</strong></p>\n" + error
+                + "<form method=\"post\" action=\"" + escape(services.issuer() + "login") + "\">\n"
+                + hidden("request", form.requestId()) + hidden("csrf", form.csrf())
+                + "<label for=\"email\">Email</label>\n"
+                + "<input id=\"email\" name=\"email\" type=\"email\" autocomplete=\"username\""
+                + " inputmode=\"email\" autocapitalize=\"none\" spellcheck=\"false\" required"
+                + (form.email().isEmpty() ? " autofocus" : "") + " value=\""
+                + escape(form.email()) + "\">\n"
+                + "<label for=\"password\">Password</label>\n"
+                + "<input id=\"password\" name=\"password\" type=\"password\""
+                + " autocomplete=\"current-password\" required"
+                + (form.email().isEmpty() ? "" : " autofocus") + ">\n"
+                + "<button type=\"submit\">Continue</button>\n</form>\n";
+        send(context, 200, "Sign in", body, Optional.of(redirectUri));
+    }
+
+    void error(Context context, int status, String title, String message) {
+        String body = "<h1>" + escape(title) + "</h1>\n<p>" + escape(message) + "</p>\n";
+        send(context, status, title, body, Optional.empty());
+    }
+
+    void message(Context context, String title, String message) {
+        error(context, 200, title, message);
+    }
+
+    private void send(Context context, int status, String title, String body,
+                      Optional<String> redirectUri) {
+        context.status(status);
+        context.header("Content-Security-Policy", policy(redirectUri));
+        context.header("Cache-Control", "no-store");
+        context.contentType("text/html; charset=utf-8");
+        context.result("<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+                + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+                + "<meta name=\"robots\" content=\"noindex\">\n"
+                + "<title>" + escape(title) + "</title>\n"
+                + "<link rel=\"stylesheet\" href=\"" + escape(services.issuer()
+                + "login/assets/login.css")
+                + "\">\n</head>\n<body>\n<main class=\"card\">\n" + body
+                + "</main>\n</body>\n</html>\n");
+    }
+
+    /**
+     * The page's policy. form-action names the client's redirect URI origin as well, because
+     * browsers apply form-action to the redirects that follow a form submission, and a
+     * successful login ends in a redirect to the client.
+     */
+    static String policy(Optional<String> redirectUri) {
+        String formAction = "'self'" + redirectUri.flatMap(Pages::sourceOf)
+                .map(source -> " " + source).orElse("");
+        return "default-src 'none'; style-src 'self'; img-src 'self'; form-action "
+                + formAction + "; frame-ancestors 'none'; base-uri 'none'";
+    }
+
+    /** A CSP source expression for a URI: its origin, or {@code scheme:} for app schemes. */
+    static Optional<String> sourceOf(String uri) {
+        try {
+            URI parsed = URI.create(uri);
+            String scheme = parsed.getScheme();
+            if (scheme == null) {
+                return Optional.empty();
+            }
+            String source = parsed.getHost() == null || parsed.getRawAuthority() == null
+                    ? scheme + ":" : scheme + "://" + parsed.getRawAuthority();
+            return SAFE_SOURCE.matcher(source).matches() && !source.contains("@")
+                    ? Optional.of(source) : Optional.empty();
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static String hidden(String name, String value) {
+        return "<input type=\"hidden\" name=\"" + name + "\" value=\"" + escape(value) + "\">\n";
+    }
+
+    /** Escapes text for HTML element content and double-quoted attribute values. */
+    static String escape(String text) {
+        StringBuilder escaped = new StringBuilder(text.length() + 16);
+        for (char c : text.toCharArray()) {
+            switch (c) {
+                case '&' -> escaped.append("&amp;");
+                case '<' -> escaped.append("&lt;");
+                case '>' -> escaped.append("&gt;");
+                case '"' -> escaped.append("&quot;");
+                case '\'' -> escaped.append("&#39;");
+                default -> escaped.append(c);
+            }
+        }
+        return escaped.toString();
+    }
+}
