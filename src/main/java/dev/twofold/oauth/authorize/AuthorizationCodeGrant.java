@@ -75,8 +75,8 @@ public final class AuthorizationCodeGrant implements Grant {
 
     private ProtocolError replay(AuthorizationCodeStore.Redemption.Replayed replayed) {
         boolean revoked = codes.revokeTokensOf(replayed.code());
-        LOG.warn("Authorization code of client {} was used again; tokens issued from it {}",
-                replayed.code().clientId(), revoked ? "are revoked" : "were not yet issued");
+        LOG.warn("Authorization code of client {} was used again; tokens from it: {}",
+                replayed.code().clientId(), revoked ? "are revoked" : "none were issued");
         return ProtocolError.invalidGrant("The authorization code was already used; a code is"
                 + " single-use, so the tokens issued from it are revoked. Start a new"
                 + " authorization request.");
