@@ -3,18 +3,14 @@ package dev.twofold.delivery;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The development sender: prints the whole message to standard output (the documented
  * development behaviour, so a developer can read the code) and keeps it in the development
- * outbox for {@code GET /dev/outbox}. The log line names only the masked destination.
- * Thread-safe.
+ * outbox for {@code GET /dev/outbox}. {@link GuardedSender} writes the log line, with the
+ * destination masked. Thread-safe.
  */
 public final class ConsoleSender implements Sender {
-
-    private static final Logger LOG = LoggerFactory.getLogger(ConsoleSender.class);
 
     private final Templates templates;
     private final Optional<OutboxStore> outbox;
@@ -37,8 +33,6 @@ public final class ConsoleSender implements Sender {
         print(message.channel(), destination, text);
         outbox.ifPresent(store ->
                 store.add(message.channel(), destination, text.text(), clock.instant()));
-        LOG.info("Sent {} to {} (console sender; the text is on standard output)",
-                message.channel().wireName(), Destinations.mask(destination));
     }
 
     private void print(Channel channel, String destination, MessageText text) {

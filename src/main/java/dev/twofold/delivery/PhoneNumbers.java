@@ -59,6 +59,11 @@ public final class PhoneNumbers {
         return UTIL.format(number, PhoneNumberFormat.E164);
     }
 
+    /** Whether the text is already in E.164 form: +, country code, at most 15 digits. */
+    public static boolean isE164(String value) {
+        return value != null && value.matches("\\+[1-9][0-9]{6,14}");
+    }
+
     /** Whether the text is a phone number this class accepts. */
     public boolean isPhoneNumber(String raw) {
         PhoneNumber number = raw == null ? null : parse(raw);
