@@ -2,8 +2,9 @@ package dev.twofold.delivery;
 
 import dev.twofold.store.Database;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 
@@ -30,35 +31,41 @@ final class RateWindowStore {
 
     /**
      * Takes one message from every bucket, or from none: when any bucket is full, nothing is
-     * counted and the refusal with the longest wait is returned.
+     * counted, and the refusal names the first full bucket in the given order with the longest
+     * wait of all full buckets (when the message could go out).
      */
     Optional<Refusal> take(List<Bucket> buckets, long now) {
-        List<Bucket> ordered = new ArrayList<>(buckets);
-        // A fixed lock order keeps two nodes taking the same buckets from deadlocking.
-        ordered.sort(Comparator.comparing(Bucket::key));
-        ordered.forEach(bucket -> ensureRow(bucket.key(), now));
-        return database.inTransaction(handle -> takeLocked(handle, ordered, now));
+        List<String> keys = buckets.stream().map(Bucket::key).sorted().distinct().toList();
+        keys.forEach(key -> ensureRow(key, now));
+        return database.inTransaction(handle -> {
+            // A fixed lock order keeps two nodes taking the same buckets from deadlocking.
+            Map<String, long[]> rows = new HashMap<>();
+            keys.forEach(key -> rows.put(key, lock(handle, key)));
+            return takeLocked(handle, buckets, rows, now);
+        });
     }
 
-    private Optional<Refusal> takeLocked(Handle handle, List<Bucket> buckets, long now) {
+    private Optional<Refusal> takeLocked(Handle handle, List<Bucket> buckets,
+                                         Map<String, long[]> rows, long now) {
         List<long[]> next = new ArrayList<>();
-        Refusal refusal = null;
+        RateLimit firstFull = null;
+        long longestWait = 0;
         for (Bucket bucket : buckets) {
-            long[] row = lock(handle, bucket.key());
+            long[] row = rows.get(bucket.key());
             long interval = bucket.limit().interval().toMillis();
-            long leaked = Math.max(0, (now - row[0]) / interval);
+            // Another node may have written a later time than this request's clock reading.
+            long elapsed = Math.max(0, now - row[0]);
+            long leaked = elapsed / interval;
             long level = Math.max(0, row[1] - leaked);
-            long since = level == 0 ? now : row[0] + leaked * interval;
+            long since = level == 0 ? Math.max(now, row[0]) : row[0] + leaked * interval;
             if (level >= bucket.limit().burst()) {
-                long wait = interval - (now - since);
-                if (refusal == null || wait > refusal.retryAfterMillis()) {
-                    refusal = new Refusal(bucket.limit(), wait);
-                }
+                firstFull = firstFull == null ? bucket.limit() : firstFull;
+                longestWait = Math.max(longestWait, interval - (elapsed - leaked * interval));
             }
             next.add(new long[] {since, level + 1});
         }
-        if (refusal != null) {
-            return Optional.of(refusal);
+        if (firstFull != null) {
+            return Optional.of(new Refusal(firstFull, longestWait));
         }
         for (int i = 0; i < buckets.size(); i++) {
             handle.createUpdate("UPDATE rate_windows SET window_started_at = :since,"
