@@ -1,9 +1,12 @@
 package dev.twofold.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetupTest;
+import dev.twofold.server.ProtocolError;
+import dev.twofold.server.Settings;
 import dev.twofold.testing.TestServer;
 import jakarta.mail.BodyPart;
 import jakarta.mail.Multipart;
@@ -87,5 +90,25 @@ class SmtpSenderTest {
         assertThat(message.getSubject()).isEqualTo("771100 ist Ihr Acme Login-Bestätigungscode");
         assertThat(part((Multipart) message.getContent(), "text/plain"))
                 .contains("Bestätigungscode lautet 771100").contains("10 Minuten");
+    }
+
+    @Test
+    void emailWhenStarttlsRequiredAndServerOffersNoneThen503AndNothingDelivered() {
+        int before = mail.getReceivedMessages().length;
+        SmtpSender sender = SmtpSender.from(Settings.of(Settings.Mode.DEV, Map.of(
+                "TWOFOLD_SMTP_HOST", "127.0.0.1",
+                "TWOFOLD_SMTP_PORT", Integer.toString(mail.getSmtp().getPort()),
+                "TWOFOLD_SMTP_FROM", "no-reply@example.com")),
+                Templates.from(Settings.of(Settings.Mode.DEV, Map.of()), () -> null));
+
+        Throwable thrown = catchThrowable(() -> sender.send(new Message(Channel.EMAIL,
+                "erin@example.net", "654321", Duration.ofMinutes(5), Locale.ENGLISH, "erin",
+                "203.0.113.5")));
+
+        assertThat(thrown).isInstanceOfSatisfying(ProtocolError.class, error -> {
+            assertThat(error.status()).isEqualTo(503);
+            assertThat(error.error()).isEqualTo("delivery_failed");
+        });
+        assertThat(mail.getReceivedMessages()).hasSize(before);
     }
 }

@@ -51,8 +51,9 @@ class WebhookSenderTest {
         mac.init(new SecretKeySpec(SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
         byte[] expected = mac.doFinal((timestamp + "." + request.body())
                 .getBytes(StandardCharsets.UTF_8));
-        return MessageDigest.isEqual(("v1=" + HexFormat.of().formatHex(expected))
-                .getBytes(StandardCharsets.US_ASCII), signature.getBytes(StandardCharsets.US_ASCII));
+        byte[] wanted = ("v1=" + HexFormat.of().formatHex(expected))
+                .getBytes(StandardCharsets.US_ASCII);
+        return MessageDigest.isEqual(wanted, signature.getBytes(StandardCharsets.US_ASCII));
     }
 
     @Test
