@@ -89,6 +89,21 @@ public final class Audiences {
         return granted;
     }
 
+    /**
+     * The audience a token request asks for: Auth0's {@code audience}, or the RFC 8707
+     * {@code resource} that generic clients (the Nimbus SDK, for one) send instead.
+     */
+    public static Optional<String> requested(dev.twofold.server.Params params) {
+        Optional<String> audience = params.single("audience");
+        Optional<String> resource = params.single("resource");
+        if (audience.isPresent() && resource.isPresent()
+                && !audience.get().equals(resource.get())) {
+            throw ProtocolError.of(400, "invalid_target", "audience " + audience.get()
+                    + " and resource " + resource.get() + " differ; send one of them.");
+        }
+        return audience.or(() -> resource);
+    }
+
     /** Splits a space-separated {@code scope} parameter (RFC 6749 §3.3), order kept. */
     public static Set<String> parseScope(Optional<String> scope) {
         Set<String> scopes = new LinkedHashSet<>();

@@ -33,7 +33,7 @@ public final class ClientCredentialsGrant implements Grant {
     public TokenResponse handle(TokenRequest request) {
         Client client = request.client();
         requireConfidential(client);
-        String audience = request.params().single("audience").orElseThrow(() ->
+        String audience = Audiences.requested(request.params()).orElseThrow(() ->
                 ProtocolError.invalidRequest("client_credentials needs an audience: the"
                         + " identifier of the API the token is for."));
         audiences.resolve(Optional.of(audience));

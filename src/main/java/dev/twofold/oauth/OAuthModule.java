@@ -25,6 +25,16 @@ public final class OAuthModule {
         ClientAuthenticator clientAuthenticator = new ClientAuthenticator(services);
         app.post("/oauth/token", new TokenEndpoint(services, clientAuthenticator)::handle);
 
+        AccessTokenVerifier verifier = new AccessTokenVerifier(services);
+        app.post("/oauth/revoke", new RevocationEndpoint(services, clientAuthenticator,
+                refreshTokens, refreshGrant, revocations, verifier)::handle);
+        app.post("/oauth/introspect", new IntrospectionEndpoint(services, clientAuthenticator,
+                refreshTokens, verifier)::handle);
+        UserinfoEndpoint userinfo = new UserinfoEndpoint(services, verifier);
+        app.get("/userinfo", userinfo::handle);
+        app.post("/userinfo", userinfo::handle);
+        app.post("/dbconnections/signup", new SignupEndpoint(services)::handle);
+
         Discovery discovery = new Discovery(services);
         app.get("/.well-known/openid-configuration", discovery::configuration);
         app.get("/.well-known/oauth-authorization-server", discovery::configuration);

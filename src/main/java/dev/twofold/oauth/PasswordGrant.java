@@ -53,7 +53,7 @@ public final class PasswordGrant implements Grant {
         Params params = request.params();
         String username = params.required("username");
         String password = params.required("password");
-        Optional<String> audienceId = params.single("audience");
+        Optional<String> audienceId = Audiences.requested(params);
         Audience audience = audiences.resolve(audienceId);
 
         User user = checkPassword(connection(params), username, password);

@@ -1,0 +1,95 @@
+package dev.twofold.oauth.userinfo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.twofold.testing.Fixtures;
+import dev.twofold.testing.Http;
+import dev.twofold.testing.TestServer;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** OIDC Core §5.3 and RFC 6750 §3: userinfo with good and wrong bearer tokens. */
+class UserinfoTest {
+
+    private static TestServer server;
+
+    @BeforeAll
+    static void start() {
+        server = TestServer.start();
+        server.fixtures().confidentialClient();
+        server.fixtures().alice();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    private static Http.Answer login(String scope, String audience) {
+        return server.http().postForm("/oauth/token", Map.of("grant_type", "password",
+                "username", Fixtures.ALICE, "password", Fixtures.ALICE_PASSWORD,
+                "client_id", "c1", "client_secret", "s1-secret", "scope", scope,
+                "audience", audience));
+    }
+
+    private static void assertInvalidToken(Http.Answer answer, String named) {
+        assertThat(answer.status()).isEqualTo(401);
+        assertThat(answer.header("WWW-Authenticate")).startsWith("Bearer ")
+                .contains("error=\"invalid_token\"");
+        assertThat(answer.text("error")).isEqualTo("invalid_token");
+        assertThat(answer.text("error_description")).contains(named);
+    }
+
+    @Test
+    void userinfoWhenAccessTokenHasOpenidThenReturnsScopedClaims() {
+        String token = login("openid email", server.issuer() + "mfa/").text("access_token");
+
+        Http.Answer answer = server.http().get("/userinfo", token);
+
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(answer.text("sub")).startsWith("auth0|");
+        assertThat(answer.text("email")).isEqualTo(Fixtures.ALICE);
+        assertThat(answer.json().has("name")).isFalse();
+    }
+
+    @Test
+    void userinfoWhenPostedThenSameAnswerAsGet() {
+        String token = login("openid profile", server.issuer() + "mfa/").text("access_token");
+
+        Http.Answer answer = server.http().postJson("/userinfo", Map.of(), token);
+
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(answer.text("nickname")).isEqualTo("alice");
+    }
+
+    @Test
+    void userinfoWhenNoTokenThenBearerChallengeWithoutError() {
+        Http.Answer answer = server.http().get("/userinfo");
+
+        assertThat(answer.status()).isEqualTo(401);
+        assertThat(answer.header("WWW-Authenticate")).startsWith("Bearer realm=\"")
+                .doesNotContain("error=");
+    }
+
+    @Test
+    void userinfoWhenMfaTokenSentThenNamesMfaToken() {
+        assertInvalidToken(server.http().get("/userinfo", "mfa_Zm9vYmFy"), "mfa_token");
+    }
+
+    @Test
+    void userinfoWhenRefreshTokenSentThenNamesRefreshToken() {
+        String refresh = login("openid offline_access", "").text("refresh_token");
+        assertThat(refresh).startsWith("rt_");
+
+        assertInvalidToken(server.http().get("/userinfo", refresh), "refresh token");
+    }
+
+    @Test
+    void userinfoWhenTokenLacksUserinfoAudienceThenNamesTheAudience() {
+        String token = login("enroll", server.issuer() + "mfa/").text("access_token");
+
+        assertInvalidToken(server.http().get("/userinfo", token), server.issuer() + "userinfo");
+    }
+}
