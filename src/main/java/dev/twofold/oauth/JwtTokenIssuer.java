@@ -43,18 +43,20 @@ public final class JwtTokenIssuer implements TokenIssuer {
     public TokenResponse issue(Authentication authentication) {
         String familyId = Randoms.id("fam_");
         if (!wantsRefreshToken(authentication, audiences.resolve(authentication.audience()))) {
-            return issue(null, authentication, familyId);
+            return issue(null, authentication, familyId, Long.MAX_VALUE);
         }
         return services.database().inTransaction(handle ->
-                issue(handle, authentication, familyId));
+                issue(handle, authentication, familyId, Long.MAX_VALUE));
     }
 
     /**
      * Issues tokens in an existing refresh-token family, within the caller's transaction (the
      * refresh grant spends the old token in the same one). {@code handle} may be null when no
-     * refresh token will be issued.
+     * refresh token will be issued. The new refresh token expires at {@code familyExpiresAt}
+     * at the latest, so rotation never extends a login past its absolute lifetime.
      */
-    TokenResponse issue(Handle handle, Authentication authentication, String familyId) {
+    TokenResponse issue(Handle handle, Authentication authentication, String familyId,
+                        long familyExpiresAt) {
         Audience audience = audiences.resolve(authentication.audience());
         Instant now = services.clock().instant();
         Optional<String> refreshToken = Optional.empty();
@@ -64,7 +66,8 @@ public final class JwtTokenIssuer implements TokenIssuer {
         } else {
             refreshToken = Optional.of(Randoms.token("rt_"));
             refreshTokens.insert(handle, refreshToken.get(), familyId, authentication,
-                    now.toEpochMilli(), now.plus(refreshLifetime).toEpochMilli());
+                    now.toEpochMilli(), Math.min(familyExpiresAt,
+                            now.plus(refreshLifetime).toEpochMilli()));
         }
         String accessToken = accessToken(authentication, audience, scope, familyId, now);
         Optional<String> idToken = authentication.hasScope("openid")

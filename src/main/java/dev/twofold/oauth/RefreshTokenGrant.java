@@ -77,7 +77,8 @@ public final class RefreshTokenGrant implements Grant {
     }
 
     private void checkLive(RefreshTokenStore.Stored stored) {
-        if (stored.revokedAt().isPresent()) {
+        if (stored.revokedAt().isPresent()
+                || revocations.isRevoked(stored.familyId(), Optional.empty())) {
             throw ProtocolError.invalidGrant("The refresh token was revoked; log in again.");
         }
         if (stored.rotatedAt().isPresent()) {
@@ -140,7 +141,7 @@ public final class RefreshTokenGrant implements Grant {
                 throw ProtocolError.invalidGrant("The refresh token was just used by another"
                         + " request; use the refresh token that request received.");
             }
-            return issuer.issue(handle, passed, stored.familyId());
+            return issuer.issue(handle, passed, stored.familyId(), stored.expiresAt());
         });
     }
 }
