@@ -19,5 +19,6 @@ public final class ManagementModule {
         new ResourceServersEndpoint(services).register(routes);
         new ClientGrantsEndpoint(services, grants).register(routes);
         new UsersEndpoint(services, new Users(services)).register(routes);
+        services.onStarted(() -> new Bootstrap(services, grants, System.out).run());
     }
 }

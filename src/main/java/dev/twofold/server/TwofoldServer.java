@@ -35,13 +35,8 @@ public final class TwofoldServer implements AutoCloseable {
     /** Builds and starts a node. */
     public static TwofoldServer start(Settings settings, Clock clock) {
         long started = System.nanoTime();
-        Database database = Database.open(settings);
-        SecretBox box = EncryptionKeySource.secretBox(settings);
-        PasswordHasher passwords = new PasswordHasher(
-                settings.getInt("TWOFOLD_ARGON2_MEMORY_KIB", 19 * 1024),
-                settings.getInt("TWOFOLD_ARGON2_ITERATIONS", 2),
-                settings.getInt("TWOFOLD_ARGON2_PARALLELISM", 1));
-        Services services = new Services(settings, clock, database, box, passwords);
+        Services services = openServices(settings, clock);
+        Database database = services.database();
         services.signingKeys().ensureKeys();
 
         Javalin app = Javalin.create(config -> {
@@ -71,6 +66,20 @@ public final class TwofoldServer implements AutoCloseable {
                 (System.nanoTime() - started) / 1_000_000,
                 database.isPostgres() ? "PostgreSQL" : "H2");
         return server;
+    }
+
+    /**
+     * The core services of a node without its HTTP server: the database (migrated), the
+     * at-rest key and the password hasher. The administrative commands use them directly.
+     */
+    static Services openServices(Settings settings, Clock clock) {
+        Database database = Database.open(settings);
+        SecretBox box = EncryptionKeySource.secretBox(settings);
+        PasswordHasher passwords = new PasswordHasher(
+                settings.getInt("TWOFOLD_ARGON2_MEMORY_KIB", 19 * 1024),
+                settings.getInt("TWOFOLD_ARGON2_ITERATIONS", 2),
+                settings.getInt("TWOFOLD_ARGON2_PARALLELISM", 1));
+        return new Services(settings, clock, database, box, passwords);
     }
 
     public Services services() {
