@@ -23,10 +23,25 @@ class BootstrapTest {
 
     @TempDir
     Path dataDir;
+    private final String schema = "boot_" + java.util.UUID.randomUUID().toString()
+            .replace("-", "").substring(0, 16);
 
+    /** One database that outlives each node: an H2 file, or a fixed PostgreSQL schema. */
     private Map<String, String> settings() {
-        return Map.of("TWOFOLD_DB_URL", Database.h2Url(dataDir.resolve("db")),
-                "TWOFOLD_DATA_DIR", dataDir.toString(), "TWOFOLD_DEMO_USER", "true");
+        String database = TestServer.usesPostgres() ? "TWOFOLD_DB_SCHEMA" : "TWOFOLD_DB_URL";
+        String value = TestServer.usesPostgres() ? schema : Database.h2Url(dataDir.resolve("db"));
+        return Map.of(database, value, "TWOFOLD_DATA_DIR", dataDir.toString(),
+                "TWOFOLD_DEMO_USER", "true");
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void dropSchema() throws Exception {
+        if (TestServer.usesPostgres()) {
+            try (var connection = java.sql.DriverManager.getConnection(TestServer.POSTGRES_URL)) {
+                connection.createStatement().execute("DROP SCHEMA IF EXISTS " + schema
+                        + " CASCADE");
+            }
+        }
     }
 
     private static String console(Supplier<TestServer> start) {
