@@ -30,6 +30,7 @@ class Auth0SdkTest {
     private static final String MGMT_SECRET = "sdk-mgmt-secret-0123456789-abcdefghij";
     private static TestServer server;
     private static ManagementApi management;
+    private static final okhttp3.OkHttpClient HTTP = new okhttp3.OkHttpClient();
 
     @BeforeAll
     static void start() throws Exception {
@@ -38,11 +39,13 @@ class Auth0SdkTest {
         AuthAPI auth = AuthAPI.newBuilder(base(), MGMT_ID, MGMT_SECRET).build();
         TokenHolder token = auth.requestToken(server.issuer() + "api/v2/").execute().getBody();
         management = ManagementApi.builder().url(base() + "/api/v2")
-                .token(token.getAccessToken()).maxRetries(0).build();
+                .token(token.getAccessToken()).httpClient(HTTP).maxRetries(0).build();
     }
 
     @AfterAll
     static void stop() {
+        // Idle keep-alive connections would otherwise hold the node's graceful stop.
+        HTTP.connectionPool().evictAll();
         server.close();
     }
 
