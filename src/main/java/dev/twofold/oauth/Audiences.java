@@ -1,5 +1,6 @@
 package dev.twofold.oauth;
 
+import dev.twofold.server.Params;
 import dev.twofold.server.ProtocolError;
 import dev.twofold.server.Services;
 import dev.twofold.store.ResourceServer;
@@ -93,7 +94,7 @@ public final class Audiences {
      * The audience a token request asks for: Auth0's {@code audience}, or the RFC 8707
      * {@code resource} that generic clients (the Nimbus SDK, for one) send instead.
      */
-    public static Optional<String> requested(dev.twofold.server.Params params) {
+    public static Optional<String> requested(Params params) {
         Optional<String> audience = params.single("audience");
         Optional<String> resource = params.single("resource");
         if (audience.isPresent() && resource.isPresent()

@@ -1,6 +1,8 @@
 package dev.twofold.oauth;
 
 import dev.twofold.crypto.PasswordHasher;
+import dev.twofold.crypto.Randoms;
+import dev.twofold.server.Params;
 import dev.twofold.server.ProtocolError;
 import dev.twofold.server.Services;
 import dev.twofold.store.Client;
@@ -35,7 +37,7 @@ public final class ClientAuthenticator {
     }
 
     /** The authenticated client; throws 401 {@code invalid_client} or 400. */
-    public Client authenticate(Context context, dev.twofold.server.Params params) {
+    public Client authenticate(Context context, Params params) {
         Credentials credentials = credentials(context, params);
         Optional<Client> client = services.clients().find(credentials.clientId());
         if (credentials.secret().isEmpty()) {
@@ -62,7 +64,7 @@ public final class ClientAuthenticator {
                 challenge());
     }
 
-    private Credentials credentials(Context context, dev.twofold.server.Params params) {
+    private Credentials credentials(Context context, Params params) {
         Optional<Credentials> basic = basic(context.header("Authorization"));
         Optional<String> bodyId = params.single("client_id");
         Optional<String> bodySecret = params.single("client_secret");
@@ -134,7 +136,7 @@ public final class ClientAuthenticator {
         String hash = dummyHash;
         if (hash == null) {
             PasswordHasher hasher = services.passwords();
-            hash = hasher.hash(dev.twofold.crypto.Randoms.urlSafe(24));
+            hash = hasher.hash(Randoms.urlSafe(24));
             dummyHash = hash;
         }
         return hash;

@@ -1,6 +1,7 @@
 package dev.twofold.oauth;
 
 import dev.twofold.server.Services;
+import dev.twofold.store.JsonColumns;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,7 +36,7 @@ public final class Discovery {
     public void jwks(Context context) {
         context.header("Cache-Control", "public, max-age=60");
         context.contentType("application/jwk-set+json");
-        context.result(dev.twofold.store.JsonColumns.write(services.signingKeys().jwks()));
+        context.result(JsonColumns.write(services.signingKeys().jwks()));
     }
 
     /** The metadata; the same for both well-known paths (RFC 8414 §3). */

@@ -5,11 +5,17 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jwt.JWTClaimsSet;
 import dev.twofold.crypto.Randoms;
 import dev.twofold.server.Services;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 
@@ -71,10 +77,11 @@ public final class JwtTokenIssuer implements TokenIssuer {
         }
         String accessToken = accessToken(authentication, audience, scope, familyId, now);
         Optional<String> idToken = authentication.hasScope("openid")
-                ? Optional.of(idToken(authentication, familyId, now)) : Optional.empty();
+                ? Optional.of(idToken(authentication, familyId, now, accessToken))
+                : Optional.empty();
         return new TokenResponse(accessToken, audience.tokenLifetime().toSeconds(),
                 String.join(" ", scope.stream().sorted().toList()), idToken, refreshToken,
-                java.util.Map.of());
+                Map.of());
     }
 
     private boolean wantsRefreshToken(Authentication authentication, Audience audience) {
@@ -131,7 +138,8 @@ public final class JwtTokenIssuer implements TokenIssuer {
         authentication.acr().ifPresent(acr -> claims.claim("acr", acr));
     }
 
-    private String idToken(Authentication authentication, String familyId, Instant now) {
+    private String idToken(Authentication authentication, String familyId, Instant now,
+                           String accessToken) {
         JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
                 .issuer(services.issuer())
                 .subject(authentication.userId())
@@ -139,12 +147,25 @@ public final class JwtTokenIssuer implements TokenIssuer {
                 .claim("azp", authentication.clientId())
                 .issueTime(Date.from(now))
                 .expirationTime(Date.from(now.plus(ID_TOKEN_LIFETIME)))
-                .claim("sid", familyId);
+                .claim("sid", familyId)
+                .claim("at_hash", accessTokenHash(accessToken));
         authentication.nonce().ifPresent(nonce -> claims.claim("nonce", nonce));
         authenticationClaims(claims, authentication);
         services.users().find(authentication.userId()).ifPresent(user ->
                 UserClaims.of(user, authentication.scope()).forEach(claims::claim));
         return services.signingKeys().sign(JWSAlgorithm.RS256, JOSEObjectType.JWT,
                 claims.build());
+    }
+
+    /** OIDC Core §3.1.3.6: base64url of the left half of SHA-256 of the access token. */
+    static String accessTokenHash(String accessToken) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest(accessToken.getBytes(StandardCharsets.US_ASCII));
+            return Base64.getUrlEncoder().withoutPadding()
+                    .encodeToString(Arrays.copyOf(digest, digest.length / 2));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("Every Java platform has SHA-256", e);
+        }
     }
 }

@@ -7,6 +7,7 @@ import dev.twofold.store.Database;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -111,7 +112,7 @@ public final class RefreshTokenStore {
         try {
             DetailsJson stored = Json.MAPPER.readValue(json, DetailsJson.class);
             return new Details(Optional.ofNullable(stored.audience()),
-                    new java.util.LinkedHashSet<>(stored.scope()), stored.amr(),
+                    new LinkedHashSet<>(stored.scope()), stored.amr(),
                     Optional.ofNullable(stored.acr()), stored.authTime());
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("Stored refresh token details are corrupt", e);

@@ -24,6 +24,7 @@ import com.nimbusds.openid.connect.sdk.UserInfoRequest;
 import com.nimbusds.openid.connect.sdk.UserInfoResponse;
 import com.nimbusds.openid.connect.sdk.claims.IDTokenClaimsSet;
 import com.nimbusds.openid.connect.sdk.op.OIDCProviderMetadata;
+import com.nimbusds.openid.connect.sdk.validators.AccessTokenValidator;
 import com.nimbusds.openid.connect.sdk.validators.IDTokenValidator;
 import dev.twofold.testing.Fixtures;
 import dev.twofold.testing.TestServer;
@@ -106,6 +107,9 @@ class NimbusClientTest {
         assertThat(claims.getAMR()).extracting(Object::toString).containsExactly("pwd");
         assertThat(claims.getAuthorizedParty().getValue()).isEqualTo("c1");
         assertThat(claims.getStringClaim("email")).isEqualTo(Fixtures.ALICE);
+        assertThat(claims.getAccessTokenHash()).isNotNull();
+        AccessTokenValidator.validate(tokens.getOIDCTokens().getAccessToken(),
+                JWSAlgorithm.RS256, claims.getAccessTokenHash());
     }
 
     @Test
