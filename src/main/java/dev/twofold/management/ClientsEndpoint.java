@@ -7,6 +7,7 @@ import static dev.twofold.management.ManagementScopes.UPDATE_CLIENTS;
 import static dev.twofold.management.ManagementScopes.UPDATE_CLIENT_KEYS;
 
 import dev.twofold.store.Client;
+import dev.twofold.store.ClientStore;
 import io.javalin.http.Context;
 import java.util.List;
 import java.util.Optional;
@@ -15,9 +16,9 @@ import java.util.Optional;
 final class ClientsEndpoint {
 
     private final Clients clients;
-    private final dev.twofold.store.ClientStore store;
+    private final ClientStore store;
 
-    ClientsEndpoint(Clients clients, dev.twofold.store.ClientStore store) {
+    ClientsEndpoint(Clients clients, ClientStore store) {
         this.clients = clients;
         this.store = store;
     }
@@ -64,7 +65,8 @@ final class ClientsEndpoint {
     }
 
     private void rotateSecret(Context context) {
-        Clients.WithSecret rotated = clients.rotateSecret(clients.existing(context.pathParam("id")));
+        Client current = clients.existing(context.pathParam("id"));
+        Clients.WithSecret rotated = clients.rotateSecret(current);
         context.json(Clients.view(rotated.client(), rotated.secret()));
     }
 }

@@ -23,7 +23,7 @@ import java.util.Set;
 final class ResourceServersEndpoint {
 
     static final Set<String> FIELDS = Set.of("identifier", "name", "signing_alg", "scopes",
-            "token_lifetime", "allow_offline_access", "skip_consent_for_verifiable_first_party_clients");
+            "token_lifetime", "allow_offline_access");
     private static final int MIN_LIFETIME = 60;
     private static final int MAX_LIFETIME = 2_592_000;
 

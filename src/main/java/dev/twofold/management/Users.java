@@ -33,7 +33,8 @@ final class Users {
             "picture", "user_metadata", "app_metadata", "blocked", "phone_number", "client_id");
     static final int MIN_PASSWORD = 8;
     static final int MAX_PASSWORD = 256;
-    private static final Pattern BCRYPT = Pattern.compile("^\\$2[aby]\\$\\d\\d\\$[./A-Za-z0-9]{53}$");
+    private static final Pattern BCRYPT =
+            Pattern.compile("^\\$2[aby]\\$\\d\\d\\$[./A-Za-z0-9]{53}$");
     private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+$");
 
     private final Services services;

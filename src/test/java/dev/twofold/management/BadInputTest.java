@@ -46,7 +46,7 @@ class BadInputTest {
     @CsvSource(delimiter = '|', value = {
         "/api/v2/users   | {\"connection\":                     | not valid JSON",
         "/api/v2/users   | []                                   | JSON object",
-        "/api/v2/users   | {\"email\":42,\"connection\":\"Username-Password-Authentication\"} | email",
+        "/api/v2/users   | {\"email\":42}                        | email",
         "/api/v2/users   | {\"colour\":\"red\"}                 | colour",
         "/api/v2/clients | {\"name\":[\"x\"]}                   | name",
         "/api/v2/clients | {\"name\":\"x\",\"is_first_party\":\"yes\"} | true or false",
