@@ -46,6 +46,11 @@ public final class LoginModule {
         app.get("/v2/logout", logout::auth0);
         app.get("/oidc/logout", logout::oidc);
         services.addGrant(new AuthorizationCodeGrant(services, codes));
+
+        Housekeeping housekeeping = new Housekeeping(services.database(), services.clock(),
+                pending);
+        services.onStarted(housekeeping::start);
+        services.onShutdown(housekeeping::stop);
     }
 
     private static void stylesheet(Context context) {

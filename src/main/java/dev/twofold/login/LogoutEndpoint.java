@@ -132,6 +132,8 @@ final class LogoutEndpoint {
                 + " this server issued to the client, or leave id_token_hint out.");
     }
 
+    // Known gap: logout asks for no confirmation, so another site can sign a user out by
+    // linking here (logout CSRF); it cannot sign anyone in.
     private void endSession(Context context) {
         boolean ended = cookies.session(context).map(sessions::revoke).orElse(false);
         cookies.clearSession(context);

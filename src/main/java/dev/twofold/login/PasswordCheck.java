@@ -12,6 +12,9 @@ import java.util.Optional;
  */
 final class PasswordCheck {
 
+    // Known gap: failed passwords are not counted per user or IP yet, so guessing is slowed
+    // only by the hashing cost.
+
     static final int MAX_EMAIL = 320;
     static final int MAX_PASSWORD = 1024;
 

@@ -2,7 +2,6 @@ package dev.twofold.oauth.authorize;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -39,10 +38,10 @@ public record AuthorizeRequest(Map<String, String> values) {
         return value("audience");
     }
 
-    /** The requested scope values, in order, without repeats. */
+    /** The requested scope values, without repeats. */
     public Set<String> scope() {
-        return value("scope").map(scope -> new LinkedHashSet<>(
-                Arrays.asList(scope.trim().split(" +")))).map(Set::copyOf).orElse(Set.of());
+        return value("scope").map(scope -> Set.copyOf(Arrays.asList(scope.trim().split(" +"))))
+                .orElse(Set.of());
     }
 
     /** The scope as sent, space-separated; empty when none was sent. */
