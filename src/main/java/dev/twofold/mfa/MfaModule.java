@@ -1,14 +1,49 @@
 package dev.twofold.mfa;
 
+import dev.twofold.mfa.oob.OobChallenges;
+import dev.twofold.mfa.recovery.RecoveryCodes;
 import dev.twofold.server.Services;
 import io.javalin.Javalin;
 
-/** Installs the mfa feature: its components into {@link Services} and its routes. */
+/**
+ * Installs the mfa feature: the MFA gate, the three MFA grants, and the MFA API routes
+ * ({@code /mfa/associate}, {@code /mfa/challenge}, {@code /mfa/authenticators}).
+ */
 public final class MfaModule {
 
     private MfaModule() {
     }
 
     public static void install(Services services, Javalin app) {
+        MfaSettings settings = MfaSettings.from(services.settings());
+        MfaTransactionStore transactions = new MfaTransactionStore(services.database(),
+                services.clock(), settings);
+        AuthenticatorStore authenticators = new AuthenticatorStore(services.database());
+        Factors factors = new Factors(services.tenantSettings());
+        AttemptLimiter limiter = new AttemptLimiter(services.database(), services.clock(),
+                settings);
+        RecoveryCodes recoveryCodes = new RecoveryCodes(services.database(), authenticators,
+                services.clock());
+        OobChallenges challenges = new OobChallenges(services, settings.oobCodeLifetime());
+        MfaTokenReader reader = new MfaTokenReader(services, transactions);
+        ClientCheck clientCheck = new ClientCheck(services);
+        SecondFactorCompletion completion = new SecondFactorCompletion(services, reader,
+                authenticators, recoveryCodes, transactions, limiter);
+
+        services.mfaGate(new PolicyMfaGate(services, transactions, authenticators, factors));
+        services.addGrant(new OtpGrant(services, completion, authenticators, factors));
+        services.addGrant(new OobGrant(services, completion, authenticators, challenges));
+        services.addGrant(new RecoveryCodeGrant(completion, recoveryCodes));
+
+        AssociateEndpoint associate = new AssociateEndpoint(services, reader, clientCheck,
+                authenticators, recoveryCodes, challenges, factors, settings);
+        ChallengeEndpoint challenge = new ChallengeEndpoint(services, reader, clientCheck,
+                authenticators, challenges, limiter, factors);
+        AuthenticatorsEndpoint list = new AuthenticatorsEndpoint(services, reader,
+                authenticators);
+        app.post("/mfa/associate", associate::handle);
+        app.post("/mfa/challenge", challenge::handle);
+        app.get("/mfa/authenticators", list::list);
+        app.delete("/mfa/authenticators/{id}", list::delete);
     }
 }

@@ -1,0 +1,238 @@
+package dev.twofold.mfa;
+
+import dev.twofold.crypto.Randoms;
+import dev.twofold.mfa.PresentedToken.LoginToken;
+import dev.twofold.mfa.PresentedToken.MfaAccessToken;
+import dev.twofold.mfa.oob.OobChallenges;
+import dev.twofold.mfa.oob.PhoneNumbers;
+import dev.twofold.mfa.recovery.RecoveryCodes;
+import dev.twofold.mfa.totp.Base32;
+import dev.twofold.mfa.totp.OtpAuthUri;
+import dev.twofold.mfa.totp.QrCodes;
+import dev.twofold.server.Params;
+import dev.twofold.server.ProtocolError;
+import dev.twofold.server.Services;
+import dev.twofold.store.Client;
+import dev.twofold.store.User;
+import io.javalin.http.Context;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code POST /mfa/associate}: enrolls a TOTP app or an SMS, voice or email authenticator,
+ * unconfirmed until its first code is proved on {@code /oauth/token}. An {@code mfa_token}
+ * may enroll only while the user has no active factor; afterwards an MFA-audience access
+ * token with scope {@code enroll} that itself passed MFA is required (BUG-02). Thread-safe.
+ */
+public final class AssociateEndpoint {
+
+    /** TOTP keys are 160 bits (RFC 4226 §4 R6 recommends it). */
+    private static final int SECRET_BYTES = 20;
+
+    private final Services services;
+    private final MfaTokenReader reader;
+    private final ClientCheck clientCheck;
+    private final AuthenticatorStore authenticators;
+    private final RecoveryCodes recoveryCodes;
+    private final OobChallenges challenges;
+    private final Factors factors;
+    private final MfaSettings settings;
+
+    public AssociateEndpoint(Services services, MfaTokenReader reader, ClientCheck clientCheck,
+                             AuthenticatorStore authenticators, RecoveryCodes recoveryCodes,
+                             OobChallenges challenges, Factors factors, MfaSettings settings) {
+        this.services = services;
+        this.reader = reader;
+        this.clientCheck = clientCheck;
+        this.authenticators = authenticators;
+        this.recoveryCodes = recoveryCodes;
+        this.challenges = challenges;
+        this.factors = factors;
+        this.settings = settings;
+    }
+
+    public void handle(Context context) {
+        Params params = Params.fromBody(context);
+        Optional<Client> client = clientCheck.optionalClient(params);
+        PresentedToken token = reader.bearer(Bearer.token(context),
+                client.map(Client::clientId));
+
+        boolean firstFactor = !authenticators.hasActiveFactor(token.userId());
+        requireMayEnroll(token, firstFactor);
+        MfaTransaction transaction = transactionOf(token);
+        AuthenticatorKind kind = requestedKind(params);
+
+        Map<String, Object> body = kind == AuthenticatorKind.TOTP
+                ? enrollOtp(transaction, firstFactor)
+                : enrollOob(kind, params, transaction, firstFactor, context.ip());
+        context.header("Cache-Control", "no-store").header("Pragma", "no-cache").json(body);
+    }
+
+    private void requireMayEnroll(PresentedToken token, boolean firstFactor) {
+        String howTo = " Pass MFA with an existing authenticator (POST /mfa/challenge, then the"
+                + " mfa-otp or mfa-oob grant) in a token request with audience="
+                + services.mfaAudience() + " and scope enroll, then call /mfa/associate with"
+                + " that access token.";
+        switch (token) {
+            case LoginToken login -> {
+                if (!firstFactor) {
+                    throw ProtocolError.accessDenied("User is already enrolled: an mfa_token"
+                            + " may only enroll the first authenticator." + howTo);
+                }
+            }
+            case MfaAccessToken access -> {
+                if (!access.claims().hasScope("enroll")) {
+                    throw ProtocolError.insufficientScope(services.issuer(), "enroll",
+                            "The access token lacks scope enroll. Request audience="
+                                    + services.mfaAudience() + " with scope enroll.");
+                }
+                if (!firstFactor && !access.claims().passedMfa()) {
+                    throw ProtocolError.accessDenied("User is already enrolled, and this"
+                            + " access token did not pass MFA (its amr has no mfa)." + howTo);
+                }
+            }
+        }
+    }
+
+    private MfaTransaction transactionOf(PresentedToken token) {
+        return switch (token) {
+            case LoginToken login -> login.transaction();
+            case MfaAccessToken access -> reader.stepUp(access.claims());
+        };
+    }
+
+    private AuthenticatorKind requestedKind(Params params) {
+        List<String> types = params.list("authenticator_types");
+        if (types.size() != 1 || !List.of("otp", "oob").contains(types.get(0))) {
+            throw ProtocolError.invalidRequest("authenticator_types must be [\"otp\"] or"
+                    + " [\"oob\"] (with oob_channels [\"sms\"], [\"voice\"] or [\"email\"]);"
+                    + " received " + types + ".");
+        }
+        AuthenticatorKind kind = types.get(0).equals("otp") ? AuthenticatorKind.TOTP
+                : oobKind(params.list("oob_channels"));
+        if (!factors.enabled(kind)) {
+            throw ProtocolError.accessDenied("The " + kind.factorName() + " factor is"
+                    + " disabled for this tenant. Choose another factor, or ask an"
+                    + " administrator to enable it (PUT /api/v2/guardian/factors/"
+                    + kind.factorName() + ").");
+        }
+        return kind;
+    }
+
+    private static AuthenticatorKind oobKind(List<String> channels) {
+        if (channels.size() != 1) {
+            throw ProtocolError.invalidRequest("oob_channels must hold exactly one channel:"
+                    + " [\"sms\"], [\"voice\"] or [\"email\"]; received " + channels + ".");
+        }
+        return AuthenticatorKind.fromChannel(channels.get(0)).orElseThrow(() ->
+                ProtocolError.invalidRequest("oob_channels " + channels + " is not supported;"
+                        + " use sms, voice or email."));
+    }
+
+    private Map<String, Object> enrollOtp(MfaTransaction transaction, boolean firstFactor) {
+        String secret = Base32.encode(Randoms.bytes(SECRET_BYTES));
+        Authenticator authenticator = pending(AuthenticatorKind.TOTP, transaction,
+                Optional.of(services.secretBox().seal(Authenticator.SECRET_PURPOSE, secret)),
+                Optional.empty(), Optional.empty(), Optional.empty());
+        Optional<String> recoveryCode = services.database().inTransaction(handle -> {
+            authenticators.insertPending(handle, authenticator);
+            return firstFactor && factors.enabled(AuthenticatorKind.RECOVERY_CODE)
+                    ? Optional.of(recoveryCodes.createPending(handle, transaction.userId(),
+                            transaction.id()))
+                    : Optional.<String>empty();
+        });
+        String uri = OtpAuthUri.of(issuerLabel(), account(transaction.userId()), secret);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("authenticator_type", "otp");
+        body.put("secret", secret);
+        body.put("barcode_uri", uri);
+        body.put("barcode_png", QrCodes.pngDataUri(uri));
+        recoveryCode.ifPresent(code -> body.put("recovery_codes", List.of(code)));
+        return body;
+    }
+
+    private Map<String, Object> enrollOob(AuthenticatorKind kind, Params params,
+                                          MfaTransaction transaction, boolean firstFactor,
+                                          String clientIp) {
+        Authenticator authenticator = kind == AuthenticatorKind.EMAIL
+                ? emailAuthenticator(params, transaction)
+                : phoneAuthenticator(kind, params, transaction);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("authenticator_type", "oob");
+        body.put("oob_channel", kind.channel().orElseThrow().wireName());
+        services.database().inTransaction(handle -> {
+            authenticators.insertPending(handle, authenticator);
+            if (firstFactor && factors.enabled(AuthenticatorKind.RECOVERY_CODE)) {
+                body.put("recovery_codes", List.of(recoveryCodes.createPending(handle,
+                        transaction.userId(), transaction.id())));
+            }
+            body.put("oob_code", challenges.start(handle, authenticator, transaction,
+                    clientIp));
+            return null;
+        });
+        body.put("binding_method", "prompt");
+        return orderedOob(body);
+    }
+
+    private static Map<String, Object> orderedOob(Map<String, Object> body) {
+        Map<String, Object> ordered = new LinkedHashMap<>();
+        for (String name : List.of("authenticator_type", "oob_channel", "oob_code",
+                "binding_method", "recovery_codes")) {
+            if (body.containsKey(name)) {
+                ordered.put(name, body.get(name));
+            }
+        }
+        return ordered;
+    }
+
+    private Authenticator phoneAuthenticator(AuthenticatorKind kind, Params params,
+                                             MfaTransaction transaction) {
+        String phone = PhoneNumbers.e164(params.single("phone_number").orElseThrow(() ->
+                ProtocolError.invalidRequest("phone_number is required for oob_channels "
+                        + kind.factorName() + "; send it in E.164 form, e.g. +15555550100.")));
+        return pending(kind, transaction, Optional.empty(),
+                Optional.of(services.secretBox().seal(Authenticator.PHONE_PURPOSE, phone)),
+                Optional.empty(), Optional.of(PhoneNumbers.masked(phone)));
+    }
+
+    private Authenticator emailAuthenticator(Params params, MfaTransaction transaction) {
+        String email = params.single("email")
+                .or(() -> services.users().find(transaction.userId()).flatMap(User::email))
+                .map(String::trim)
+                .orElseThrow(() -> ProtocolError.invalidRequest("email is required for"
+                        + " oob_channels email: this user has no email address on file."));
+        if (!email.matches("[^@\\s]+@[^@\\s]+")) {
+            throw ProtocolError.invalidRequest("email is not an email address; send one such"
+                    + " as alice@example.com.");
+        }
+        return pending(AuthenticatorKind.EMAIL, transaction, Optional.empty(), Optional.empty(),
+                Optional.of(email), Optional.of(maskedEmail(email)));
+    }
+
+    private Authenticator pending(AuthenticatorKind kind, MfaTransaction transaction,
+                                  Optional<String> secret, Optional<String> phone,
+                                  Optional<String> email, Optional<String> name) {
+        return new Authenticator(AuthenticatorStore.newId(kind), transaction.userId(), kind,
+                false, secret, phone, email, name, Optional.empty(), Optional.empty(),
+                services.clock().millis(), Optional.of(transaction.id()));
+    }
+
+    static String maskedEmail(String email) {
+        int at = email.indexOf('@');
+        return email.charAt(0) + "***" + email.substring(at);
+    }
+
+    /** The issuer shown in authenticator apps. */
+    private String issuerLabel() {
+        return settings.productName()
+                .or(() -> services.tenantSettings().get("friendly_name"))
+                .filter(name -> !name.isBlank())
+                .orElse("Twofold");
+    }
+
+    private String account(String userId) {
+        return services.users().find(userId).flatMap(User::email).orElse(userId);
+    }
+}

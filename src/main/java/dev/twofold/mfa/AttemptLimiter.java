@@ -1,0 +1,116 @@
+package dev.twofold.mfa;
+
+import dev.twofold.server.ProtocolError;
+import dev.twofold.store.Database;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Counts failed second-factor verifications per user and per authenticator in the database,
+ * so every node and every {@code mfa_token} share the count (BUG-08). Once a counter reaches
+ * {@link MfaSettings#maxFailures()} within {@link MfaSettings#lockout()}, verification is
+ * refused with 429 until the lock ends, even for a correct code (RFC 4226 §7.3). A success
+ * clears both counters. Thread-safe.
+ */
+public final class AttemptLimiter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AttemptLimiter.class);
+
+    private final Database database;
+    private final Clock clock;
+    private final MfaSettings settings;
+
+    public AttemptLimiter(Database database, Clock clock, MfaSettings settings) {
+        this.database = database;
+        this.clock = clock;
+        this.settings = settings;
+    }
+
+    /** Throws 429 {@code too_many_attempts} when the user or the authenticator is locked. */
+    public void requireNotLocked(String userId, Optional<String> authenticatorId) {
+        long now = clock.millis();
+        Optional<Long> until = subjects(userId, authenticatorId).stream()
+                .map(subject -> lockedUntil(subject, now))
+                .flatMap(Optional::stream)
+                .max(Long::compare);
+        if (until.isPresent()) {
+            throw locked(Instant.ofEpochMilli(until.get()), now);
+        }
+    }
+
+    /** Counts one failure on the user and the authenticator, in its own transaction. */
+    public void recordFailure(String userId, Optional<String> authenticatorId) {
+        long now = clock.millis();
+        database.inTransaction(handle -> {
+            subjects(userId, authenticatorId).forEach(subject -> count(handle, subject, now));
+            return null;
+        });
+    }
+
+    /** Clears the counters after a successful verification. */
+    public void recordSuccess(Handle handle, String userId, Optional<String> authenticatorId) {
+        subjects(userId, authenticatorId).forEach(subject -> handle.createUpdate(
+                "DELETE FROM attempt_counters WHERE subject = :subject")
+                .bind("subject", subject).execute());
+    }
+
+    private static List<String> subjects(String userId, Optional<String> authenticatorId) {
+        return authenticatorId.map(id -> List.of("user:" + userId, "authenticator:" + id))
+                .orElse(List.of("user:" + userId));
+    }
+
+    private Optional<Long> lockedUntil(String subject, long now) {
+        return database.withHandle(handle -> handle.createQuery(
+                        "SELECT locked_until FROM attempt_counters WHERE subject = :subject"
+                                + " AND locked_until > :now")
+                .bind("subject", subject).bind("now", now).mapTo(Long.class).findOne());
+    }
+
+    private void count(Handle handle, String subject, long now) {
+        long windowStart = now - settings.lockout().toMillis();
+        handle.createUpdate("INSERT INTO attempt_counters (subject, failures, window_started_at)"
+                        + " VALUES (:subject, 0, :now) ON CONFLICT DO NOTHING")
+                .bind("subject", subject).bind("now", now).execute();
+        // A window that has run out, or a lock that has ended, starts counting afresh.
+        handle.createUpdate("UPDATE attempt_counters SET"
+                        + " failures = CASE WHEN window_started_at < :windowStart"
+                        + " OR locked_until <= :now THEN 1 ELSE failures + 1 END,"
+                        + " window_started_at = CASE WHEN window_started_at < :windowStart"
+                        + " OR locked_until <= :now THEN :now ELSE window_started_at END,"
+                        + " locked_until = CASE WHEN locked_until <= :now THEN NULL"
+                        + " ELSE locked_until END"
+                        + " WHERE subject = :subject")
+                .bind("windowStart", windowStart).bind("now", now).bind("subject", subject)
+                .execute();
+        int failures = handle.createQuery(
+                        "SELECT failures FROM attempt_counters WHERE subject = :subject")
+                .bind("subject", subject).mapTo(Integer.class).one();
+        if (failures >= settings.maxFailures()) {
+            lock(handle, subject, now);
+        }
+    }
+
+    private void lock(Handle handle, String subject, long now) {
+        long until = now + settings.lockout().toMillis();
+        int changed = handle.createUpdate("UPDATE attempt_counters SET locked_until = :until"
+                        + " WHERE subject = :subject AND locked_until IS NULL")
+                .bind("until", until).bind("subject", subject).execute();
+        if (changed == 1) {
+            LOG.warn("Second-factor verification locked for {} until {} after {} failures",
+                    subject, Instant.ofEpochMilli(until), settings.maxFailures());
+        }
+    }
+
+    private static ProtocolError locked(Instant until, long now) {
+        long seconds = Math.max(1, (until.toEpochMilli() - now + 999) / 1000);
+        return ProtocolError.of(429, "too_many_attempts", "Too many failed second-factor"
+                        + " verifications for this user: verification is locked until " + until
+                        + ". Try again after that time; a correct code is refused until then.")
+                .withHeader("Retry-After", Long.toString(seconds));
+    }
+}

@@ -1,0 +1,89 @@
+package dev.twofold.mfa;
+
+import dev.twofold.mfa.totp.Base32;
+import dev.twofold.mfa.totp.TotpVerifier;
+import dev.twofold.oauth.Grant;
+import dev.twofold.oauth.TokenRequest;
+import dev.twofold.oauth.TokenResponse;
+import dev.twofold.server.ProtocolError;
+import dev.twofold.server.Services;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * The {@code http://auth0.com/oauth/grant-type/mfa-otp} grant: proves a TOTP code, for login,
+ * step-up, or to confirm the TOTP enrollment this transaction started. Each time step is
+ * accepted once per authenticator (RFC 6238 §5.2; BUG-05, BUG-06). Thread-safe.
+ */
+public final class OtpGrant implements Grant {
+
+    public static final String GRANT_TYPE = "http://auth0.com/oauth/grant-type/mfa-otp";
+
+    private final Services services;
+    private final SecondFactorCompletion completion;
+    private final AuthenticatorStore authenticators;
+    private final Factors factors;
+
+    public OtpGrant(Services services, SecondFactorCompletion completion,
+                    AuthenticatorStore authenticators, Factors factors) {
+        this.services = services;
+        this.completion = completion;
+        this.authenticators = authenticators;
+        this.factors = factors;
+    }
+
+    @Override
+    public String grantType() {
+        return GRANT_TYPE;
+    }
+
+    @Override
+    public TokenResponse handle(TokenRequest request) {
+        MfaTransaction transaction = completion.transaction(request);
+        String otp = request.params().required("otp");
+        List<Authenticator> candidates = candidates(transaction);
+        candidates.forEach(authenticator -> completion.limiter()
+                .requireNotLocked(transaction.userId(), Optional.of(authenticator.id())));
+
+        for (Authenticator authenticator : candidates) {
+            OptionalLong step = TotpVerifier.DEFAULT.matchingStep(key(authenticator), otp,
+                    services.clock().instant());
+            if (step.isPresent()) {
+                return completion.complete(transaction, authenticator,
+                        handle -> authenticators.spendStep(handle, authenticator.id(),
+                                step.getAsLong(), services.clock().millis()),
+                        invalidOtp());
+            }
+        }
+        completion.refuse(transaction, candidates.get(0), invalidOtp());
+        throw invalidOtp();
+    }
+
+    /** The user's active TOTP authenticators, and the one this transaction is enrolling. */
+    private List<Authenticator> candidates(MfaTransaction transaction) {
+        List<Authenticator> candidates = authenticators.list(transaction.userId()).stream()
+                .filter(authenticator -> authenticator.kind() == AuthenticatorKind.TOTP)
+                .filter(authenticator -> authenticator.active()
+                        || authenticator.confirmableBy(transaction))
+                .filter(authenticator -> factors.enabled(authenticator.kind()))
+                .toList();
+        if (candidates.isEmpty()) {
+            throw ProtocolError.of(400, "unsupported_challenge_type", "This user has no OTP"
+                    + " authenticator. Enroll one with POST /mfa/associate"
+                    + " (authenticator_types [\"otp\"]), or use another factor.");
+        }
+        return candidates;
+    }
+
+    private byte[] key(Authenticator authenticator) {
+        String sealed = authenticator.secretSealed().orElseThrow();
+        return Base32.decode(services.secretBox().open(Authenticator.SECRET_PURPOSE, sealed));
+    }
+
+    private static ProtocolError invalidOtp() {
+        // Wrong, expired and already used codes read the same (BUG-05: do not reveal reuse).
+        return ProtocolError.invalidGrant("Invalid otp_code. Send the 6-digit code the"
+                + " authenticator app shows now; each code is accepted once.");
+    }
+}

@@ -1,0 +1,105 @@
+package dev.twofold.mfa;
+
+import dev.twofold.mfa.recovery.RecoveryCodes;
+import dev.twofold.oauth.TokenRequest;
+import dev.twofold.oauth.TokenResponse;
+import dev.twofold.server.ProtocolError;
+import dev.twofold.server.Services;
+import java.util.Optional;
+import java.util.function.Predicate;
+import org.jdbi.v3.core.Handle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The steps every MFA grant shares: find the transaction behind {@code mfa_token}, refuse a
+ * locked user, and, once a factor is proved, spend the single-use values in one database
+ * transaction (the code, a pending enrollment's confirmation, the {@code mfa_token}), clear
+ * the failure counters and issue the tokens. Thread-safe.
+ */
+public final class SecondFactorCompletion {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SecondFactorCompletion.class);
+
+    private final Services services;
+    private final MfaTokenReader reader;
+    private final AuthenticatorStore authenticators;
+    private final RecoveryCodes recoveryCodes;
+    private final MfaTransactionStore transactions;
+    private final AttemptLimiter limiter;
+
+    public SecondFactorCompletion(Services services, MfaTokenReader reader,
+                                  AuthenticatorStore authenticators, RecoveryCodes recoveryCodes,
+                                  MfaTransactionStore transactions, AttemptLimiter limiter) {
+        this.services = services;
+        this.reader = reader;
+        this.authenticators = authenticators;
+        this.recoveryCodes = recoveryCodes;
+        this.transactions = transactions;
+        this.limiter = limiter;
+    }
+
+    /** The transaction of the request's {@code mfa_token}, for the authenticated client. */
+    public MfaTransaction transaction(TokenRequest request) {
+        return reader.transaction(request.params().required("mfa_token"),
+                Optional.of(request.client().clientId()));
+    }
+
+    public AttemptLimiter limiter() {
+        return limiter;
+    }
+
+    /**
+     * Spends the proved factor with {@code spendFactor} (a conditional update; false when a
+     * concurrent request or an earlier one used it) and everything else single-use, then
+     * issues tokens whose {@code amr} names the factor. A lost race reads like a wrong code.
+     */
+    public TokenResponse complete(MfaTransaction transaction, Authenticator authenticator,
+                                  Predicate<Handle> spendFactor, ProtocolError wrongCode) {
+        boolean won = services.database().inTransaction(handle -> {
+            if (!spendFactor.test(handle)) {
+                return false;
+            }
+            confirmIfPending(handle, transaction, authenticator);
+            if (!transactions.spend(handle, transaction)) {
+                throw ProtocolError.invalidGrant("mfa_token was already used: tokens were"
+                        + " issued from it by a concurrent request. Log in again with"
+                        + " POST /oauth/token to get a new mfa_token.");
+            }
+            authenticators.touch(handle, authenticator.id(), services.clock().millis());
+            limiter.recordSuccess(handle, transaction.userId(), Optional.of(authenticator.id()));
+            return true;
+        });
+        if (!won) {
+            refuse(transaction, authenticator, wrongCode);
+        }
+        // Known gap: issuance runs after the commit; if it fails the mfa_token is spent anyway.
+        return services.tokenIssuer().issue(transaction.authentication()
+                .withSecondFactor(authenticator.kind().amr()));
+    }
+
+    /** Counts a failed verification and throws the grant's wrong-code error. */
+    public void refuse(MfaTransaction transaction, Authenticator authenticator,
+                       ProtocolError wrongCode) {
+        limiter.recordFailure(transaction.userId(), Optional.of(authenticator.id()));
+        LOG.debug("Second factor refused for user {} with authenticator {}",
+                transaction.userId(), authenticator.id());
+        throw wrongCode;
+    }
+
+    private void confirmIfPending(Handle handle, MfaTransaction transaction,
+                                  Authenticator authenticator) {
+        if (authenticator.active()) {
+            return;
+        }
+        if (!authenticator.confirmableBy(transaction)
+                || !authenticators.activate(handle, authenticator.id(),
+                        services.clock().millis())) {
+            throw ProtocolError.invalidGrant("The authenticator being confirmed was replaced"
+                    + " or confirmed meanwhile. Enroll again with POST /mfa/associate.");
+        }
+        recoveryCodes.activatePending(handle, transaction.userId());
+        LOG.info("Authenticator {} of user {} confirmed", authenticator.id(),
+                transaction.userId());
+    }
+}

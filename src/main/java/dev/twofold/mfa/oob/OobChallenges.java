@@ -1,0 +1,97 @@
+package dev.twofold.mfa.oob;
+
+import dev.twofold.crypto.Randoms;
+import dev.twofold.delivery.Channel;
+import dev.twofold.delivery.Message;
+import dev.twofold.mfa.Authenticator;
+import dev.twofold.mfa.MfaTransaction;
+import dev.twofold.server.Services;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * Starts and spends out-of-band challenges: a 6-digit code sent by SMS, voice or email, valid
+ * 5 minutes, single use, bound to its {@code oob_code}, authenticator and MFA transaction.
+ * Thread-safe.
+ */
+public final class OobChallenges {
+
+    /** Digits of a binding code, as Auth0 sends them. */
+    public static final int CODE_DIGITS = 6;
+
+    private final Services services;
+    private final Duration lifetime;
+
+    public OobChallenges(Services services, Duration lifetime) {
+        this.services = services;
+        this.lifetime = lifetime;
+    }
+
+    /**
+     * Stores a new challenge and sends its code to the authenticator's destination; returns
+     * the {@code oob_code}. Runs inside the caller's transaction, so a failed send leaves no
+     * challenge behind.
+     */
+    public String start(Handle handle, Authenticator authenticator, MfaTransaction transaction,
+                        String clientIp) {
+        String oobCode = Randoms.token("oob_");
+        String code = Randoms.digits(CODE_DIGITS);
+        Instant now = services.clock().instant();
+        handle.createUpdate("INSERT INTO oob_challenges (id, oob_code_hash, transaction_id,"
+                        + " authenticator_id, binding_code_hash, created_at, expires_at)"
+                        + " VALUES (:id, :hash, :transaction, :authenticator, :binding, :now,"
+                        + " :expiresAt)")
+                .bind("id", Randoms.id("oob_"))
+                .bind("hash", Randoms.sha256(oobCode))
+                .bind("transaction", transaction.id())
+                .bind("authenticator", authenticator.id())
+                .bind("binding", Randoms.sha256(code))
+                .bind("now", now.toEpochMilli())
+                .bind("expiresAt", now.plus(lifetime).toEpochMilli())
+                .execute();
+        Channel channel = authenticator.kind().channel().orElseThrow();
+        services.sender(channel).send(new Message(channel, destination(authenticator), code,
+                lifetime, Locale.ENGLISH, authenticator.userId(), clientIp));
+        return oobCode;
+    }
+
+    /** The challenge of an {@code oob_code}, whatever its state. */
+    public Optional<OobChallenge> find(String oobCode) {
+        return services.database().withHandle(handle -> handle.createQuery(
+                        "SELECT * FROM oob_challenges WHERE oob_code_hash = :hash")
+                .bind("hash", Randoms.sha256(oobCode))
+                .map((resultSet, context) -> map(resultSet)).findOne());
+    }
+
+    /** Marks a challenge used; true for exactly one caller. */
+    public boolean spend(Handle handle, OobChallenge challenge) {
+        return handle.createUpdate("UPDATE oob_challenges SET used_at = :now"
+                        + " WHERE id = :id AND used_at IS NULL")
+                .bind("now", services.clock().millis()).bind("id", challenge.id())
+                .execute() == 1;
+    }
+
+    /** The phone number or email address a code for this authenticator goes to. */
+    public String destination(Authenticator authenticator) {
+        if (authenticator.phoneSealed().isPresent()) {
+            return services.secretBox().open(Authenticator.PHONE_PURPOSE,
+                    authenticator.phoneSealed().get());
+        }
+        return authenticator.email().orElseThrow(() ->
+                new IllegalStateException("Out-of-band authenticator without destination"));
+    }
+
+    private static OobChallenge map(ResultSet row) throws SQLException {
+        long used = row.getLong("used_at");
+        Optional<Instant> usedAt = row.wasNull() ? Optional.empty()
+                : Optional.of(Instant.ofEpochMilli(used));
+        return new OobChallenge(row.getString("id"), row.getString("transaction_id"),
+                row.getString("authenticator_id"), row.getString("binding_code_hash"),
+                Instant.ofEpochMilli(row.getLong("expires_at")), usedAt);
+    }
+}
