@@ -1,10 +1,10 @@
 package dev.twofold.mfa;
 
 import dev.twofold.crypto.Randoms;
+import dev.twofold.delivery.PhoneNumbers;
 import dev.twofold.mfa.PresentedToken.LoginToken;
 import dev.twofold.mfa.PresentedToken.MfaAccessToken;
 import dev.twofold.mfa.oob.OobChallenges;
-import dev.twofold.mfa.oob.PhoneNumbers;
 import dev.twofold.mfa.recovery.RecoveryCodes;
 import dev.twofold.mfa.totp.Base32;
 import dev.twofold.mfa.totp.OtpAuthUri;
@@ -39,6 +39,7 @@ public final class AssociateEndpoint {
     private final OobChallenges challenges;
     private final Factors factors;
     private final MfaSettings settings;
+    private final PhoneNumbers phoneNumbers;
 
     public AssociateEndpoint(Services services, MfaTokenReader reader, ClientCheck clientCheck,
                              AuthenticatorStore authenticators, RecoveryCodes recoveryCodes,
@@ -51,6 +52,7 @@ public final class AssociateEndpoint {
         this.challenges = challenges;
         this.factors = factors;
         this.settings = settings;
+        this.phoneNumbers = PhoneNumbers.from(services.settings());
     }
 
     public void handle(Context context) {
@@ -189,12 +191,12 @@ public final class AssociateEndpoint {
 
     private Authenticator phoneAuthenticator(AuthenticatorKind kind, Params params,
                                              MfaTransaction transaction) {
-        String phone = PhoneNumbers.e164(params.single("phone_number").orElseThrow(() ->
+        String phone = phoneNumbers.toE164(params.single("phone_number").orElseThrow(() ->
                 ProtocolError.invalidRequest("phone_number is required for oob_channels "
                         + kind.factorName() + "; send it in E.164 form, e.g. +15555550100.")));
         return pending(kind, transaction, Optional.empty(),
                 Optional.of(services.secretBox().seal(Authenticator.PHONE_PURPOSE, phone)),
-                Optional.empty(), Optional.of(PhoneNumbers.masked(phone)));
+                Optional.empty(), Optional.of(PhoneNumbers.mask(phone)));
     }
 
     private Authenticator emailAuthenticator(Params params, MfaTransaction transaction) {
