@@ -29,6 +29,8 @@ import javax.crypto.spec.SecretKeySpec;
 public final class MfaApi {
 
     public static final String PASSWORD = "Correct-Horse-9";
+    public static final String ACR_MFA =
+            "http://schemas.openid.net/pape/policies/2007/06/multi-factor";
     private static final Pattern CODE = Pattern.compile("\\b(\\d{6})\\b");
 
     private final TestServer server;
@@ -76,9 +78,12 @@ public final class MfaApi {
         return http.postForm("/oauth/token", form);
     }
 
-    /** LOGIN() answered by mfa_required; returns the mfa_token. */
+    /**
+     * LOGIN() answered by mfa_required; returns the mfa_token. Asks for the multi-factor
+     * acr_values, so it works under any tenant policy.
+     */
     public String mfaToken(String email) {
-        Http.Answer answer = login(email, Map.of());
+        Http.Answer answer = login(email, Map.of("acr_values", ACR_MFA));
         assertThat(answer.status()).as(answer.body()).isEqualTo(403);
         assertThat(answer.text("error")).isEqualTo("mfa_required");
         return answer.text("mfa_token");
