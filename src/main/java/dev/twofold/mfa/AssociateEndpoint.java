@@ -90,7 +90,7 @@ public final class AssociateEndpoint {
                             "The access token lacks scope enroll. Request audience="
                                     + services.mfaAudience() + " with scope enroll.");
                 }
-                if (!firstFactor && !access.claims().passedMfa()) {
+                if (!firstFactor && !access.passedMfa()) {
                     throw ProtocolError.accessDenied("User is already enrolled, and this"
                             + " access token did not pass MFA (its amr has no mfa)." + howTo);
                 }

@@ -72,7 +72,7 @@ public final class AuthenticatorsEndpoint {
         }
         MfaAccessToken access = (MfaAccessToken) token;
         requireScope(access, "remove:authenticators");
-        if (!access.claims().passedMfa() && authenticators.hasActiveFactor(token.userId())) {
+        if (!access.passedMfa() && authenticators.hasActiveFactor(token.userId())) {
             throw ProtocolError.accessDenied("This access token did not pass MFA (its amr has"
                     + " no mfa), so it cannot remove a factor. Pass MFA with an existing"
                     + " authenticator and use the access token issued then.");

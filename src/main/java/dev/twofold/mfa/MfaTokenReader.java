@@ -1,28 +1,20 @@
 package dev.twofold.mfa;
 
-import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
-import com.nimbusds.jose.JWSVerifier;
-import com.nimbusds.jose.crypto.ECDSAVerifier;
-import com.nimbusds.jose.crypto.RSASSAVerifier;
-import com.nimbusds.jose.jwk.ECKey;
-import com.nimbusds.jose.jwk.JWK;
-import com.nimbusds.jose.jwk.RSAKey;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.util.Base64URL;
 import dev.twofold.mfa.PresentedToken.LoginToken;
 import dev.twofold.mfa.PresentedToken.MfaAccessToken;
+import dev.twofold.oauth.AccessTokenClaims;
+import dev.twofold.oauth.AccessTokenVerifier;
 import dev.twofold.oauth.Authentication;
+import dev.twofold.oauth.JwtTokenIssuer;
 import dev.twofold.server.ProtocolError;
 import dev.twofold.server.Services;
 import java.text.ParseException;
 import java.time.Instant;
-import java.util.Date;
-import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,10 +36,12 @@ public final class MfaTokenReader {
 
     private final Services services;
     private final MfaTransactionStore transactions;
+    private final AccessTokenVerifier verifier;
 
     public MfaTokenReader(Services services, MfaTransactionStore transactions) {
         this.services = services;
         this.transactions = transactions;
+        this.verifier = new AccessTokenVerifier(services);
     }
 
     /**
@@ -79,8 +73,8 @@ public final class MfaTokenReader {
     /** The step-up transaction of an MFA-audience access token, created on first use. */
     public MfaTransaction stepUp(AccessTokenClaims claims) {
         Authentication authentication = new Authentication(claims.subject(), claims.clientId(),
-                Optional.of(services.mfaAudience()), claims.scope(), claims.amr(),
-                claims.acr(), claims.authTime(), Optional.empty());
+                Optional.of(services.mfaAudience()), claims.scopes(), claims.amr(),
+                claims.acr(), claims.authTime().orElse(claims.issuedAt()), Optional.empty());
         return transactions.stepUp(claims.jti(), authentication, claims.expiresAt());
     }
 
@@ -132,103 +126,52 @@ public final class MfaTokenReader {
     }
 
     private PresentedToken jwt(String raw, String label) throws Refused {
-        SignedJWT jwt = verifiedJwt(raw, label);
-        JWTClaimsSet claims = claims(jwt, label);
-        JOSEObjectType type = jwt.getHeader().getType();
-        boolean accessToken = type != null && (type.getType().equalsIgnoreCase("at+jwt")
-                || type.getType().equalsIgnoreCase("application/at+jwt"));
-        if (!accessToken) {
+        JOSEObjectType type = header(raw, label).getType();
+        if (!JwtTokenIssuer.ACCESS_TOKEN_TYPE.equals(type)) {
             throw new Refused(label + " is an ID token (a JWT with typ " + type + "); an ID"
                     + " token tells the client who logged in and cannot authorize MFA. "
                     + howToGet());
         }
-        List<String> audience = claims.getAudience();
-        if (!audience.contains(services.mfaAudience())) {
+        AccessTokenVerifier.Inspection inspection = inspect(raw, label);
+        AccessTokenClaims claims = inspection.claims().orElseThrow();
+        if (!inspection.signatureValid()) {
+            throw new Refused(label + " is a JWT that this server did not sign (or it was"
+                    + " altered). " + howToGet());
+        }
+        if (!claims.audience().contains(services.mfaAudience())) {
             throw new Refused(label + " is an access token for audience "
-                    + String.join(" ", audience) + ", not for the MFA API. Request an access"
-                    + " token with audience=" + services.mfaAudience() + " (scopes enroll"
-                    + " read:authenticators remove:authenticators), or send the mfa_token from"
+                    + String.join(" ", claims.audience()) + ", not for the MFA API. Request an"
+                    + " access token with audience=" + services.mfaAudience() + " (scopes"
+                    + " enroll read:authenticators remove:authenticators), or send the"
+                    + " mfa_token from the mfa_required error of POST /oauth/token.");
+        }
+        if (inspection.expired()) {
+            throw new Refused(label + " is an access token for the MFA API that expired at "
+                    + claims.expiresAt() + ". Get a fresh one (log in again asking for"
+                    + " audience=" + services.mfaAudience() + "), or send the mfa_token from"
                     + " the mfa_required error of POST /oauth/token.");
         }
-        Instant expiresAt = instant(claims.getExpirationTime());
-        if (!expiresAt.isAfter(services.clock().instant())) {
-            throw new Refused(label + " is an access token for the MFA API that expired at "
-                    + expiresAt + ". Get a fresh one (log in again asking for audience="
-                    + services.mfaAudience() + "), or send the mfa_token from the"
-                    + " mfa_required error of POST /oauth/token.");
+        if (inspection.revoked() || services.users().find(claims.subject()).isEmpty()) {
+            throw new Refused(label + " is an access token that was revoked. Log in again"
+                    + " to get a new one.");
         }
-        AccessTokenClaims access = accessClaims(claims, label);
-        requireNotRevoked(access, label);
-        return new MfaAccessToken(access);
+        return new MfaAccessToken(claims);
     }
 
-    private SignedJWT verifiedJwt(String raw, String label) throws Refused {
-        Refused notOurs = new Refused(label + " is a JWT that this server did not sign (or it"
-                + " was altered). " + howToGet());
+    private JWSHeader header(String raw, String label) throws Refused {
         try {
-            SignedJWT jwt = SignedJWT.parse(raw);
-            Optional<JWK> key = Optional.ofNullable(jwt.getHeader().getKeyID())
-                    .flatMap(services.signingKeys()::publicKey);
-            if (key.isEmpty() || !jwt.verify(verifier(key.get()))) {
-                throw notOurs;
-            }
-            return jwt;
-        } catch (ParseException | JOSEException | IllegalStateException e) {
+            return JWSHeader.parse(Base64URL.from(raw.substring(0, raw.indexOf('.'))));
+        } catch (ParseException e) {
             throw new Refused(label + " is not a token issued by this server. " + howToGet());
         }
     }
 
-    private static JWSVerifier verifier(JWK key) throws JOSEException {
-        if (key instanceof ECKey ec) {
-            return new ECDSAVerifier(ec);
-        }
-        if (key instanceof RSAKey rsa) {
-            return new RSASSAVerifier(rsa);
-        }
-        throw new JOSEException("Unsupported key type");
-    }
-
-    private static JWTClaimsSet claims(SignedJWT jwt, String label) throws Refused {
+    private AccessTokenVerifier.Inspection inspect(String raw, String label) throws Refused {
         try {
-            return jwt.getJWTClaimsSet();
-        } catch (ParseException e) {
-            throw new Refused(label + " is a JWT whose claims cannot be read.");
-        }
-    }
-
-    private AccessTokenClaims accessClaims(JWTClaimsSet claims, String label) throws Refused {
-        try {
-            String scope = Optional.ofNullable(claims.getStringClaim("scope")).orElse("");
-            Set<String> scopes = scope.isBlank() ? Set.of()
-                    : new LinkedHashSet<>(List.of(scope.trim().split(" +")));
-            List<String> amr = Optional.ofNullable(claims.getStringListClaim("amr"))
-                    .orElse(List.of());
-            Long authTime = claims.getLongClaim("auth_time");
-            String clientId = Optional.ofNullable(claims.getStringClaim("client_id"))
-                    .orElse(claims.getStringClaim("azp"));
-            if (claims.getJWTID() == null || claims.getSubject() == null || clientId == null) {
-                throw new Refused(label + " is an access token without jti, sub or client_id.");
-            }
-            return new AccessTokenClaims(claims.getJWTID(), claims.getSubject(), clientId,
-                    claims.getAudience(), scopes, amr,
-                    Optional.ofNullable(claims.getStringClaim("acr")),
-                    authTime == null ? instant(claims.getIssueTime())
-                            : Instant.ofEpochSecond(authTime),
-                    instant(claims.getExpirationTime()),
-                    Optional.ofNullable(claims.getStringClaim("sid")));
-        } catch (ParseException e) {
-            throw new Refused(label + " is an access token with malformed claims.");
-        }
-    }
-
-    private void requireNotRevoked(AccessTokenClaims access, String label) throws Refused {
-        int revoked = services.database().withHandle(handle -> handle.createQuery(
-                        "SELECT COUNT(*) FROM revocations WHERE subject IN (:jti, :sid)")
-                .bind("jti", access.jti()).bind("sid", access.sessionId().orElse(access.jti()))
-                .mapTo(Integer.class).one());
-        if (revoked > 0 || services.users().find(access.subject()).isEmpty()) {
-            throw new Refused(label + " is an access token that was revoked. Log in again"
-                    + " to get a new one.");
+            return verifier.inspect(raw);
+        } catch (ProtocolError error) {
+            // The verifier words its refusals for a bearer header; keep what it found.
+            throw new Refused(label + ": " + error.description() + " " + howToGet());
         }
     }
 
@@ -245,10 +188,6 @@ public final class MfaTokenReader {
         return "Send the mfa_token from the mfa_required error of POST /oauth/token, or an"
                 + " access token for audience " + services.mfaAudience()
                 + " issued to this client for the same user.";
-    }
-
-    private static Instant instant(Date date) {
-        return date == null ? Instant.EPOCH : date.toInstant();
     }
 
     /** A recognised credential that cannot be used here; the message is the description. */

@@ -71,7 +71,7 @@ public final class PolicyMfaGate implements MfaGate {
         boolean enrolled = active.stream()
                 .anyMatch(authenticator -> authenticator.kind() != AuthenticatorKind.RECOVERY_CODE);
         Stream<AuthenticatorKind> kinds = enrolled
-                ? active.stream().map(Authenticator::kind)
+                ? active.stream().map(Authenticator::kind).sorted()
                 : Stream.of(AuthenticatorKind.values())
                         .filter(kind -> kind != AuthenticatorKind.RECOVERY_CODE)
                         .filter(factors::enabled);

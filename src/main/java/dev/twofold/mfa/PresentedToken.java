@@ -1,5 +1,7 @@
 package dev.twofold.mfa;
 
+import dev.twofold.oauth.AccessTokenClaims;
+
 /**
  * What a caller sent where the MFA API expects a credential, once recognised: the login
  * transaction of an {@code mfa_token}, or a valid access token for the MFA audience.
@@ -35,6 +37,11 @@ public sealed interface PresentedToken {
         @Override
         public String clientId() {
             return claims.clientId();
+        }
+
+        /** Whether the login behind the token passed a second factor. */
+        public boolean passedMfa() {
+            return claims.amr().contains("mfa");
         }
     }
 }

@@ -5,6 +5,7 @@ import dev.twofold.crypto.Secret;
 import dev.twofold.mfa.Authenticator;
 import dev.twofold.mfa.AuthenticatorKind;
 import dev.twofold.mfa.AuthenticatorStore;
+import dev.twofold.server.Services;
 import dev.twofold.store.Database;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -32,6 +33,12 @@ public final class RecoveryCodes {
         this.database = database;
         this.authenticators = authenticators;
         this.clock = clock;
+    }
+
+    /** The recovery codes of a node, for other modules (the Management API). */
+    public static RecoveryCodes of(Services services) {
+        return new RecoveryCodes(services.database(),
+                new AuthenticatorStore(services.database()), services.clock());
     }
 
     /** A new random code. */

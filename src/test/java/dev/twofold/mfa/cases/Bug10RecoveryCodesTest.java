@@ -2,10 +2,8 @@ package dev.twofold.mfa.cases;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.twofold.mfa.AuthenticatorStore;
 import dev.twofold.mfa.MfaApi;
 import dev.twofold.mfa.recovery.RecoveryCodes;
-import dev.twofold.server.Services;
 import dev.twofold.testing.Http;
 import dev.twofold.testing.TestServer;
 import org.junit.jupiter.api.AfterAll;
@@ -69,9 +67,7 @@ class Bug10RecoveryCodesTest {
     }
 
     private static RecoveryCodes recoveryCodes() {
-        Services services = server.server().services();
-        return new RecoveryCodes(services.database(),
-                new AuthenticatorStore(services.database()), services.clock());
+        return RecoveryCodes.of(server.server().services());
     }
 
     private static String userId(String email) {
