@@ -4,12 +4,19 @@ import dev.twofold.mfa.oob.OobChallenges;
 import dev.twofold.mfa.recovery.RecoveryCodes;
 import dev.twofold.server.Services;
 import io.javalin.Javalin;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Installs the mfa feature: the MFA gate, the three MFA grants, and the MFA API routes
  * ({@code /mfa/associate}, {@code /mfa/challenge}, {@code /mfa/authenticators}).
  */
 public final class MfaModule {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MfaModule.class);
 
     private MfaModule() {
     }
@@ -45,5 +52,20 @@ public final class MfaModule {
         app.post("/mfa/challenge", challenge::handle);
         app.get("/mfa/authenticators", list::list);
         app.delete("/mfa/authenticators/{id}", list::delete);
+        purgeRegularly(services, transactions);
+    }
+
+    /** Deletes long-expired MFA transactions (and with them their oob challenges) hourly. */
+    private static void purgeRegularly(Services services, MfaTransactionStore transactions) {
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofVirtual().name("mfa-purge").factory());
+        timer.scheduleWithFixedDelay(() -> {
+            try {
+                transactions.purgeExpired();
+            } catch (RuntimeException e) {
+                LOG.warn("Purging expired MFA transactions failed; will retry", e);
+            }
+        }, 1, 60, TimeUnit.MINUTES);
+        services.onShutdown(timer::shutdownNow);
     }
 }
