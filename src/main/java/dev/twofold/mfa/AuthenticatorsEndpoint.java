@@ -102,8 +102,14 @@ public final class AuthenticatorsEndpoint {
 
     private static String decoded(String pathParam) {
         // Clients send the '|' of ids both raw and as %7C (go-auth0, auth0-java encode it).
-        return pathParam.contains("%") ? URLDecoder.decode(pathParam, StandardCharsets.UTF_8)
-                : pathParam;
+        if (!pathParam.contains("%")) {
+            return pathParam;
+        }
+        try {
+            return URLDecoder.decode(pathParam, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return pathParam; // Not an escape after all; looked up as sent (and not found).
+        }
     }
 
     private static Map<String, Object> item(Authenticator authenticator) {

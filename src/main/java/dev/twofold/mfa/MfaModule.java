@@ -37,7 +37,8 @@ public final class MfaModule {
         SecondFactorCompletion completion = new SecondFactorCompletion(services, reader,
                 authenticators, recoveryCodes, transactions, limiter);
 
-        services.mfaGate(new PolicyMfaGate(services, transactions, authenticators, factors));
+        services.mfaGate(new PolicyMfaGate(new MfaPolicy(services, authenticators, factors),
+                transactions));
         services.addGrant(new OtpGrant(services, completion, authenticators, factors));
         services.addGrant(new OobGrant(services, completion, authenticators, challenges));
         services.addGrant(new RecoveryCodeGrant(completion, recoveryCodes));

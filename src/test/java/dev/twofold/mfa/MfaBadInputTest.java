@@ -1,0 +1,101 @@
+package dev.twofold.mfa;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.twofold.testing.Fixtures;
+import dev.twofold.testing.Http;
+import dev.twofold.testing.TestServer;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Malformed requests to the MFA API get a 4xx JSON error naming the fix, never a 5xx. */
+class MfaBadInputTest {
+
+    private static TestServer server;
+    private static MfaApi api;
+    private static String mfaToken;
+
+    @BeforeAll
+    static void start() {
+        server = MfaApi.startServer();
+        api = new MfaApi(server);
+        mfaToken = api.mfaToken(api.newUser("bad"));
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @Test
+    void associateWhenBodyOrTypesWrongThenClear4xx() {
+        Http http = api.http();
+
+        List<Http.Answer> answers = List.of(
+                http.raw("POST", "/mfa/associate", "application/json", "{",
+                        "Authorization", "Bearer " + mfaToken),
+                http.raw("POST", "/mfa/associate", "text/plain", "otp",
+                        "Authorization", "Bearer " + mfaToken),
+                http.postJson("/mfa/associate", Map.of("authenticator_types", List.of("otp"))),
+                http.postJson("/mfa/associate", Map.of(), mfaToken),
+                http.postJson("/mfa/associate", Map.of("authenticator_types",
+                        List.of("webauthn")), mfaToken),
+                http.postJson("/mfa/associate", Map.of("authenticator_types", List.of("oob"),
+                        "oob_channels", List.of("auth0")), mfaToken),
+                http.postJson("/mfa/associate", Map.of("authenticator_types", List.of("oob"),
+                        "oob_channels", List.of("sms")), mfaToken),
+                http.postJson("/mfa/associate", Map.of("authenticator_types", List.of("oob"),
+                        "oob_channels", List.of("sms"), "phone_number", "call me"), mfaToken),
+                http.postJson("/mfa/associate", Map.of("client_id", "c1", "client_secret",
+                        "wrong", "authenticator_types", List.of("otp")), mfaToken));
+
+        assertThat(answers).allSatisfy(MfaBadInputTest::isClearClientError);
+        assertThat(answers.get(2).status()).isEqualTo(401);
+        assertThat(answers.get(8).status()).isEqualTo(401);
+    }
+
+    @Test
+    void challengeAndGrantsWhenParametersMissingOrWrongThenClear4xx() {
+        Http http = api.http();
+
+        List<Http.Answer> answers = List.of(
+                http.postJson("/mfa/challenge", Map.of("client_id", "c1")),
+                http.postJson("/mfa/challenge", Map.of("mfa_token", mfaToken,
+                        "challenge_type", "push")),
+                http.postJson("/mfa/challenge", Map.of("mfa_token", mfaToken,
+                        "client_id", "nobody")),
+                http.postJson("/mfa/challenge", Map.of("mfa_token", "x.y.z")),
+                http.postJson("/mfa/challenge", Map.of("mfa_token", mfaToken)),
+                grant(Fixtures.MFA_OTP, Map.of("mfa_token", mfaToken)),
+                grant(Fixtures.MFA_OTP, Map.of("mfa_token", mfaToken, "otp", "12345a")),
+                grant(Fixtures.MFA_OOB, Map.of("mfa_token", mfaToken, "oob_code", "oob_x",
+                        "binding_code", "123456")),
+                grant(Fixtures.MFA_OOB, Map.of("mfa_token", mfaToken, "oob_code", "oob_x")),
+                grant(Fixtures.MFA_RECOVERY, Map.of("mfa_token", mfaToken)),
+                grant(Fixtures.MFA_RECOVERY, Map.of("mfa_token", mfaToken,
+                        "recovery_code", "ÄÖÜ")),
+                http.get("/mfa/authenticators"),
+                http.get("/mfa/authenticators", "rt_abc"),
+                http.delete("/mfa/authenticators/%25ZZ", mfaToken));
+
+        assertThat(answers).allSatisfy(MfaBadInputTest::isClearClientError);
+    }
+
+    private static Http.Answer grant(String grantType, Map<String, String> fields) {
+        Map<String, String> all = new java.util.LinkedHashMap<>(fields);
+        all.put("grant_type", grantType);
+        all.put("client_id", "c1");
+        all.put("client_secret", "s1-secret");
+        return api.http().postForm("/oauth/token", all);
+    }
+
+    private static void isClearClientError(Http.Answer answer) {
+        assertThat(answer.status()).as(answer.body()).isBetween(400, 499);
+        assertThat(answer.header("Content-Type")).startsWith("application/json");
+        assertThat(answer.text("error")).isNotBlank();
+        assertThat(answer.text("error_description")).isNotBlank().doesNotContain("Exception");
+    }
+}
