@@ -15,6 +15,7 @@ import java.text.ParseException;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,7 +80,7 @@ public final class MfaTokenReader {
     }
 
     private PresentedToken read(String raw, String label, Optional<String> clientId,
-                                java.util.function.Function<String, ProtocolError> refusal) {
+                                Function<String, ProtocolError> refusal) {
         try {
             PresentedToken token = recognise(raw.trim(), label);
             requireClient(token, label, clientId);

@@ -71,6 +71,8 @@ public final class SecondFactorCompletion {
             return true;
         });
         if (!won) {
+            LOG.warn("A correct second-factor code for authenticator {} was used already"
+                    + " (replay or concurrent use); refused", authenticator.id());
             refuse(transaction, authenticator, wrongCode);
         }
         // Known gap: issuance runs after the commit; if it fails the mfa_token is spent anyway.
