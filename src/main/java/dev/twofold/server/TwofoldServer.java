@@ -37,7 +37,9 @@ public final class TwofoldServer implements AutoCloseable {
         long started = System.nanoTime();
         Services services = openServices(settings, clock);
         Database database = services.database();
-        services.signingKeys().ensureKeys();
+        // First start generates an RSA key (CPU-bound); overlap it with building the routes.
+        var keysReady = java.util.concurrent.CompletableFuture.runAsync(
+                services.signingKeys()::ensureKeys);
 
         Javalin app = Javalin.create(config -> {
             config.useVirtualThreads = true;
@@ -57,6 +59,11 @@ public final class TwofoldServer implements AutoCloseable {
         DeliveryModule.install(services, app);
 
         TwofoldServer server = new TwofoldServer(services, app);
+        try {
+            keysReady.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
         app.start(settings.host(), settings.port());
         services.issuer(settings.issuer(app.port()));
         services.started();
