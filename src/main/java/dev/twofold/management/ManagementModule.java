@@ -1,5 +1,6 @@
 package dev.twofold.management;
 
+import dev.twofold.mfa.recovery.RecoveryCodes;
 import dev.twofold.server.Services;
 import io.javalin.Javalin;
 
@@ -20,11 +21,8 @@ public final class ManagementModule {
         new ClientGrantsEndpoint(services, grants).register(routes);
         Users users = new Users(services);
         new UsersEndpoint(services, users).register(routes);
-        new UserFactorsEndpoint(services, users, userId -> {
-            // Known gap until the mfa module's RecoveryCodes lands on main: no regeneration.
-            throw dev.twofold.server.ProtocolError.of(501, "not_implemented", "Recovery code"
-                    + " regeneration is not available on this build.");
-        }).register(routes);
+        new UserFactorsEndpoint(services, users, RecoveryCodes.of(services)::regenerate)
+                .register(routes);
         new GuardianEndpoint(services, users).register(routes);
         services.onStarted(() -> new Bootstrap(services, grants, System.out).run());
     }

@@ -13,7 +13,7 @@ import java.util.Optional;
 final class UserFactors {
 
     static final String RECOVERY_CODE = "recovery-code";
-    private static final String PHONE_PURPOSE = "authenticators.phone_enc";
+    private static final String PHONE_PURPOSE = dev.twofold.mfa.Authenticator.PHONE_PURPOSE;
 
     private final Services services;
 

@@ -246,4 +246,36 @@ class MfaManagementApiTest {
 
         assertThat(answer.status()).isEqualTo(403);
     }
+
+    /** CASES.md BUG-10 step 5, management side: regeneration leaves exactly one valid code. */
+    @Test
+    void recoveryCodeRegenerationWhenUserHasFactorThenOnlyTheNewCodeMatches() {
+        User user = user("m9@example.com");
+        enroll(user.userId(), "totp", true, null);
+        var codes = dev.twofold.mfa.recovery.RecoveryCodes.of(server.server().services());
+        String first = server.http().postJson("/api/v2/users/" + encode(user.userId())
+                + "/recovery-code-regeneration", Map.of(), token).text("recovery_code");
+
+        Http.Answer answer = server.http().postJson("/api/v2/users/" + encode(user.userId())
+                + "/recovery-code-regeneration", Map.of(), token);
+
+        assertThat(answer.status()).isEqualTo(200);
+        String second = answer.text("recovery_code");
+        assertThat(second).isNotEqualTo(first);
+        var active = codes.active(user.userId()).orElseThrow();
+        assertThat(dev.twofold.mfa.recovery.RecoveryCodes.matches(active, second)).isTrue();
+        assertThat(dev.twofold.mfa.recovery.RecoveryCodes.matches(active, first)).isFalse();
+        assertThat(count(user.userId())).isEqualTo(2);
+    }
+
+    @Test
+    void recoveryCodeRegenerationWhenUserHasNoFactorThen400() {
+        User user = user("m10@example.com");
+
+        Http.Answer answer = server.http().postJson("/api/v2/users/" + encode(user.userId())
+                + "/recovery-code-regeneration", Map.of(), token);
+
+        assertThat(answer.status()).isEqualTo(400);
+        assertThat(answer.text("error_description")).contains("no confirmed MFA factor");
+    }
 }
