@@ -3,6 +3,7 @@ package dev.twofold.oauth.sdk;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.oauth2.sdk.AccessTokenResponse;
 import com.nimbusds.oauth2.sdk.ClientCredentialsGrant;
 import com.nimbusds.oauth2.sdk.ResourceOwnerPasswordCredentialsGrant;
@@ -14,6 +15,7 @@ import com.nimbusds.oauth2.sdk.TokenResponse;
 import com.nimbusds.oauth2.sdk.TokenRevocationRequest;
 import com.nimbusds.oauth2.sdk.auth.ClientSecretBasic;
 import com.nimbusds.oauth2.sdk.auth.Secret;
+import com.nimbusds.oauth2.sdk.http.HTTPRequest;
 import com.nimbusds.oauth2.sdk.http.HTTPResponse;
 import com.nimbusds.oauth2.sdk.id.ClientID;
 import com.nimbusds.oauth2.sdk.id.Issuer;
@@ -38,7 +40,9 @@ import org.junit.jupiter.api.Test;
 class NimbusClientTest {
 
     private static TestServer server;
+    private static final ClosingSender SENDER = new ClosingSender();
     private static OIDCProviderMetadata metadata;
+    private static JWKSet keys;
     private static final ClientSecretBasic C1 =
             new ClientSecretBasic(new ClientID("c1"), new Secret("s1-secret"));
 
@@ -53,11 +57,23 @@ class NimbusClientTest {
                         + " VALUES ('cg1', 'c1', :audience, :scope, :now)")
                 .bind("audience", server.issuer() + "api/v2/")
                 .bind("scope", "[\"read:users\",\"read:clients\"]").bind("now", now).execute());
-        metadata = OIDCProviderMetadata.resolve(new Issuer(server.issuer()));
+        metadata = discover(new Issuer(server.issuer()));
+        keys = JWKSet.parse(new HTTPRequest(HTTPRequest.Method.GET, metadata.getJWKSetURI())
+                .send(SENDER).getBody());
+    }
+
+    /** OIDC Discovery §4 as Nimbus' resolve does it, sent through the closable client. */
+    private static OIDCProviderMetadata discover(Issuer issuer) throws Exception {
+        HTTPResponse answer = new HTTPRequest(HTTPRequest.Method.GET,
+                OIDCProviderMetadata.resolveURL(issuer)).send(SENDER);
+        OIDCProviderMetadata found = OIDCProviderMetadata.parse(answer.getBodyAsJSONObject());
+        assertThat(found.getIssuer()).isEqualTo(issuer);
+        return found;
     }
 
     @AfterAll
     static void stop() {
+        SENDER.close();
         server.close();
     }
 
@@ -66,7 +82,8 @@ class NimbusClientTest {
                 new ResourceOwnerPasswordCredentialsGrant(Fixtures.ALICE,
                         new Secret(Fixtures.ALICE_PASSWORD)),
                 new Scope("openid", "offline_access", "email", "profile"));
-        TokenResponse response = OIDCTokenResponseParser.parse(request.toHTTPRequest().send());
+        TokenResponse response = OIDCTokenResponseParser.parse(
+                request.toHTTPRequest().send(SENDER));
         assertThat(response.indicatesSuccess()).as("password grant succeeds").isTrue();
         return (OIDCTokenResponse) response.toSuccessResponse();
     }
@@ -86,7 +103,7 @@ class NimbusClientTest {
                 new ClientCredentialsGrant(), new Scope("read:users", "delete:users"),
                 List.of(URI.create(server.issuer() + "api/v2/")), null);
 
-        TokenResponse response = TokenResponse.parse(request.toHTTPRequest().send());
+        TokenResponse response = TokenResponse.parse(request.toHTTPRequest().send(SENDER));
 
         assertThat(response.indicatesSuccess()).isTrue();
         AccessTokenResponse success = response.toSuccessResponse();
@@ -99,7 +116,7 @@ class NimbusClientTest {
     void passwordGrantWhenIdTokenValidatedByNimbusThenClaimsMatch() throws Exception {
         OIDCTokenResponse tokens = passwordLogin();
         IDTokenValidator validator = new IDTokenValidator(new Issuer(server.issuer()),
-                new ClientID("c1"), JWSAlgorithm.RS256, metadata.getJWKSetURI().toURL());
+                new ClientID("c1"), JWSAlgorithm.RS256, keys);
 
         IDTokenClaimsSet claims = validator.validate(tokens.getOIDCTokens().getIDToken(), null);
 
@@ -117,7 +134,7 @@ class NimbusClientTest {
         OIDCTokenResponse tokens = passwordLogin();
 
         HTTPResponse http = new UserInfoRequest(metadata.getUserInfoEndpointURI(),
-                tokens.getOIDCTokens().getBearerAccessToken()).toHTTPRequest().send();
+                tokens.getOIDCTokens().getBearerAccessToken()).toHTTPRequest().send(SENDER);
         UserInfoResponse response = UserInfoResponse.parse(http);
 
         assertThat(response.indicatesSuccess()).isTrue();
@@ -131,13 +148,13 @@ class NimbusClientTest {
 
         TokenResponse refreshed = OIDCTokenResponseParser.parse(new TokenRequest(
                 metadata.getTokenEndpointURI(), C1, new RefreshTokenGrant(first))
-                .toHTTPRequest().send());
+                .toHTTPRequest().send(SENDER));
         RefreshToken second = refreshed.toSuccessResponse().getTokens().getRefreshToken();
         HTTPResponse revoked = new TokenRevocationRequest(metadata.getRevocationEndpointURI(),
-                C1, second).toHTTPRequest().send();
+                C1, second).toHTTPRequest().send(SENDER);
         TokenResponse afterRevoke = TokenResponse.parse(new TokenRequest(
                 metadata.getTokenEndpointURI(), C1, new RefreshTokenGrant(second))
-                .toHTTPRequest().send());
+                .toHTTPRequest().send(SENDER));
 
         assertThat(second).isNotEqualTo(first);
         assertThat(revoked.getStatusCode()).isEqualTo(200);
