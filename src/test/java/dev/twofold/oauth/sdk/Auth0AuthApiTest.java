@@ -18,6 +18,7 @@ class Auth0AuthApiTest {
 
     private static final String CONNECTION = "Username-Password-Authentication";
     private static TestServer server;
+    private static final ClosingAuth0Client HTTP = new ClosingAuth0Client();
     private static AuthAPI auth;
 
     @BeforeAll
@@ -28,11 +29,13 @@ class Auth0AuthApiTest {
                 "INSERT INTO client_grants (id, client_id, audience, scope, created_at)"
                         + " VALUES ('cg1', 'c1', :audience, '[\"read:users\"]', 0)")
                 .bind("audience", server.issuer() + "api/v2/").execute());
-        auth = AuthAPI.newBuilder(server.issuer(), "c1", "s1-secret").build();
+        auth = AuthAPI.newBuilder(server.issuer(), "c1", "s1-secret").withHttpClient(HTTP)
+                .build();
     }
 
     @AfterAll
     static void stop() {
+        HTTP.close();
         server.close();
     }
 
