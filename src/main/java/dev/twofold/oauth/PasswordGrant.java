@@ -75,6 +75,8 @@ public final class PasswordGrant implements Grant {
         return User.DEFAULT_CONNECTION;
     }
 
+    // Known gap: no per-user or per-IP limit on wrong passwords yet; online guessing is only
+    // slowed by Argon2id.
     private User checkPassword(String connection, String username, String password) {
         Optional<User> user = services.users().findByEmail(connection, username);
         String hash = user.flatMap(User::passwordHash).orElseGet(this::dummyHash);

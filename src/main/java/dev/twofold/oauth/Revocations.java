@@ -16,6 +16,7 @@ public final class Revocations {
         this.database = database;
     }
 
+    // Known gap: expired rows are never purged; the table grows by one row per revocation.
     /** Revokes every token whose {@code sid} or {@code jti} is {@code subject}; idempotent. */
     public void revoke(Handle handle, String subject, long now, long expiresAt) {
         handle.createUpdate("INSERT INTO revocations (subject, revoked_at, expires_at)"
