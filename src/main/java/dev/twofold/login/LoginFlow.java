@@ -71,11 +71,7 @@ public final class LoginFlow {
         return age.toSeconds() <= request.maxAgeSeconds().get();
     }
 
-    /**
-     * Step 2: ask the second-factor step; then step 3, or the page it names. Known gap:
-     * acr_values is stored but only the second-factor step could act on it; the default step
-     * ignores it, so a request for the multi-factor acr gets a password-only login.
-     */
+    /** Step 2: ask the second-factor step; then step 3, or the page it names. */
     public void afterFirstFactor(Context context, PendingAuthorization pending,
                                  BrowserSession session) {
         Client client = services.clients().find(pending.clientId()).orElseThrow(() ->

@@ -1,5 +1,8 @@
 package dev.twofold.login;
 
+import dev.twofold.mfa.AttemptLimiter;
+import dev.twofold.mfa.MfaPolicy;
+import dev.twofold.mfa.MfaSettings;
 import dev.twofold.oauth.authorize.AuthorizationCodeGrant;
 import dev.twofold.oauth.authorize.AuthorizationCodeStore;
 import dev.twofold.oauth.authorize.AuthorizeEndpoint;
@@ -33,15 +36,21 @@ public final class LoginModule {
                         Duration.ofDays(3)));
         Cookies cookies = new Cookies(services);
         Pages pages = new Pages(services);
-        LoginFlow flow = new LoginFlow(services, sessions, codes, SecondFactorStep.NEVER,
-                cookies);
-        LoginEndpoint login = new LoginEndpoint(services, pending, sessions, flow, cookies,
+        LoginFlow flow = new LoginFlow(services, sessions, codes,
+                new MfaSecondFactorStep(MfaPolicy.of(services), services), cookies);
+        BrowserBinding binding = new BrowserBinding(pending, cookies);
+        LoginEndpoint login = new LoginEndpoint(services, binding, sessions, flow, cookies,
                 pages);
+        MfaChallengeEndpoint challenge = new MfaChallengeEndpoint(services, binding, sessions,
+                new AttemptLimiter(services.database(), services.clock(),
+                        MfaSettings.from(services.settings())), flow, cookies, pages);
         LogoutEndpoint logout = new LogoutEndpoint(services, sessions, cookies, pages);
 
         app.get("/authorize", new AuthorizeEndpoint(services, pending, login)::handle);
         app.get("/login", login::show);
         app.post("/login", login::submit);
+        app.get("/login/mfa", challenge::show);
+        app.post("/login/mfa", challenge::submit);
         app.get("/login/assets/login.css", LoginModule::stylesheet);
         app.get("/v2/logout", logout::auth0);
         app.get("/oidc/logout", logout::oidc);

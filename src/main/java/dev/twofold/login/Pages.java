@@ -46,6 +46,27 @@ final class Pages {
         send(context, 200, "Sign in", body, Optional.of(redirectUri));
     }
 
+    /** The fields of the one-time-code form of the second factor. */
+    record OtpForm(String requestId, String csrf, String clientName, Optional<String> error) {
+    }
+
+    void otp(Context context, OtpForm form, String redirectUri) {
+        String error = form.error().map(text -> "<p class=\"error\" role=\"alert\">"
+                + escape(text) + "</p>\n").orElse("");
+        String body = "<h1>Verify it is you</h1>\n"
+                + "<p class=\"lead\">Enter the 6-digit code from your authenticator app to"
+                + " continue to <strong>" + escape(form.clientName()) + "</strong>.</p>\n"
+                + error
+                + "<form method=\"post\" action=\"" + escape(services.issuer() + "login/mfa")
+                + "\">\n" + hidden("request", form.requestId()) + hidden("csrf", form.csrf())
+                + "<label for=\"otp\">Code</label>\n"
+                + "<input id=\"otp\" name=\"otp\" type=\"text\" inputmode=\"numeric\""
+                + " autocomplete=\"one-time-code\" pattern=\"[0-9]{6}\" maxlength=\"6\""
+                + " required autofocus>\n"
+                + "<button type=\"submit\">Verify</button>\n</form>\n";
+        send(context, 200, "Verify it is you", body, Optional.of(redirectUri));
+    }
+
     void error(Context context, int status, String title, String message) {
         String body = "<h1>" + escape(title) + "</h1>\n<p>" + escape(message) + "</p>\n";
         send(context, status, title, body, Optional.empty());
