@@ -107,4 +107,47 @@ class Auth0SdkTest {
 
         assertThat(page.getItems()).isNotNull();
     }
+
+    @Test
+    void sdkWhenDrivingGuardianThenFactorsPolicyAndTicketWork() {
+        var factor = management.guardian().factors().set(
+                com.auth0.client.mgmt.types.GuardianFactorNameEnum.EMAIL,
+                com.auth0.client.mgmt.guardian.types.SetGuardianFactorRequestContent.builder()
+                        .enabled(false).build());
+        var policies = management.guardian().policies().set(
+                List.of(com.auth0.client.mgmt.types.MfaPolicyEnum.ALL_APPLICATIONS));
+        var factors = management.guardian().factors().list();
+        CreateUserResponseContent user = management.users().create(
+                CreateUserRequestContent.builder()
+                        .connection("Username-Password-Authentication")
+                        .email("ticket.user@example.com").password("Correct-Horse-9").build());
+        var ticket = management.guardian().enrollments().createTicket(
+                com.auth0.client.mgmt.guardian.types.CreateGuardianEnrollmentTicketRequestContent
+                        .builder().userId(user.getUserId().orElseThrow()).build());
+        var methods = management.users().authenticationMethods()
+                .list(user.getUserId().orElseThrow());
+
+        assertThat(factor.getEnabled()).isFalse();
+        assertThat(policies).containsExactly(
+                com.auth0.client.mgmt.types.MfaPolicyEnum.ALL_APPLICATIONS);
+        assertThat(factors).anySatisfy(item -> {
+            assertThat(item.getName().map(Object::toString)).contains("email");
+            assertThat(item.getEnabled()).isFalse();
+        });
+        assertThat(ticket.getTicketUrl().orElseThrow()).startsWith(server.issuer());
+        assertThat(methods.getItems()).isEmpty();
+        management.guardian().policies().set(List.of());
+        management.guardian().factors().set(
+                com.auth0.client.mgmt.types.GuardianFactorNameEnum.EMAIL,
+                com.auth0.client.mgmt.guardian.types.SetGuardianFactorRequestContent.builder()
+                        .enabled(true).build());
+    }
+
+    @Test
+    void sdkWhenListingClientsThenBootstrapClientIsThere() {
+        var clients = management.clients().list();
+
+        assertThat(clients.getItems()).anySatisfy(client ->
+                assertThat(client.getClientId()).contains(MGMT_ID));
+    }
 }
