@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.twofold.store.Client;
 import dev.twofold.testing.Http;
 import dev.twofold.testing.TestServer;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
@@ -33,6 +34,7 @@ class MfaPolicyTest {
     void reset() {
         server.fixtures().mfaPolicy("all-applications");
         server.server().services().tenantSettings().put("factor.sms.enabled", "true");
+        server.server().services().tenantSettings().put("factor.voice.enabled", "false");
         clientPolicy(Optional.empty());
     }
 
@@ -99,6 +101,27 @@ class MfaPolicyTest {
         assertThat(unknown.status()).isEqualTo(404);
         assertThat(removed.status()).isEqualTo(204);
         assertThat(api.authenticators(token).json().size()).isZero();
+    }
+
+    @Test
+    void voiceWhenEnabledThenEnrollsAndAmrNamesTel() {
+        String phone = "+15555550162";
+        String email = api.newUser("tel");
+        server.server().services().tenantSettings().put("factor.voice.enabled", "true");
+        String mfaToken = api.mfaToken(email);
+
+        Http.Answer associated = api.http().postJson("/mfa/associate", Map.of(
+                "authenticator_types", List.of("oob"),
+                "oob_channels", List.of("voice"), "phone_number", phone), mfaToken);
+        String spoken = api.outbox(phone).get(0).get("text").asText();
+        String code = spoken.replaceAll("[^0-9]", "").substring(0, 6);
+        Http.Answer tokens = api.oobGrant(mfaToken, associated.text("oob_code"), code);
+
+        assertThat(associated.status()).as(associated.body()).isEqualTo(200);
+        assertThat(associated.text("oob_channel")).isEqualTo("voice");
+        assertThat(tokens.status()).as(tokens.body()).isEqualTo(200);
+        assertThat(MfaApi.claims(tokens.text("access_token")).get("amr").toString())
+                .contains("\"tel\"").contains("\"mfa\"");
     }
 
     private static void clientPolicy(Optional<String> policy) {
