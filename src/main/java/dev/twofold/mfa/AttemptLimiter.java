@@ -71,6 +71,8 @@ public final class AttemptLimiter {
                 .bind("subject", subject).bind("now", now).mapTo(Long.class).findOne());
     }
 
+    // Known gap: a fixed window, not Auth0's bucket refilling one attempt per 6 minutes; a
+    // concurrent double submit of a correct code also counts one failure.
     private void count(Handle handle, String subject, long now) {
         long windowStart = now - settings.lockout().toMillis();
         handle.createUpdate("INSERT INTO attempt_counters (subject, failures, window_started_at)"

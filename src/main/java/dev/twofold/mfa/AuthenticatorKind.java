@@ -10,6 +10,7 @@ import java.util.Optional;
  * ({@code totp|dev_…}), Auth0's {@code authenticator_type}, {@code oob_channel} and
  * {@code mfa_requirements} type, the tenant factor name, and the RFC 8176 {@code amr} value.
  */
+// Known gap: no Guardian push ("auth0" channel), and enrolling sms does not add a voice twin.
 public enum AuthenticatorKind {
     TOTP("totp", "otp", null, "otp", "otp", List.of("otp")),
     SMS("sms", "oob", Channel.SMS, "phone", "sms", List.of("sms")),
