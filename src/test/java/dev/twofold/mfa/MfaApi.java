@@ -43,7 +43,12 @@ public final class MfaApi {
 
     /** Starts a node with client c1, public client spa, and MFA policy "always". */
     public static TestServer startServer() {
-        TestServer server = TestServer.start();
+        return startServer(Map.of());
+    }
+
+    /** The same, with extra {@code TWOFOLD_*} settings. */
+    public static TestServer startServer(Map<String, String> settings) {
+        TestServer server = TestServer.start(settings);
         server.fixtures().confidentialClient();
         server.fixtures().publicClient();
         server.fixtures().mfaPolicy("all-applications");
