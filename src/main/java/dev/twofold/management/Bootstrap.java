@@ -34,6 +34,7 @@ final class Bootstrap {
     private final ClientGrantStore grants;
     private final PrintStream console;
     private final StringBuilder text = new StringBuilder();
+    private Optional<String> demoPassword = Optional.empty();
 
     Bootstrap(Services services, ClientGrantStore grants, PrintStream console) {
         this.services = services;
@@ -54,12 +55,12 @@ final class Bootstrap {
                 ? "development tenant" : "bootstrap").append(" ====================\n");
         managementClient(clientId, secret);
         if (settings.isDev()) {
-            demoClients();
             if (settings.getBoolean("TWOFOLD_DEMO_USER", true)) {
                 demoUser();
             }
+            demoClients();
         }
-        text.append("Docs: docs/management.md\n")
+        text.append("\nDocs: docs/management.md\n")
                 .append("=".repeat(72)).append('\n');
         console.print(text);
         console.flush();
@@ -145,7 +146,8 @@ final class Bootstrap {
                 .append("      -d client_id=").append(DEMO_CONFIDENTIAL)
                 .append(" -d client_secret=").append(secret.orElse("<secret>")).append(" \\\n")
                 .append("      -d username=").append(DEMO_EMAIL)
-                .append(" -d password=<password> -d 'scope=openid offline_access'\n");
+                .append(" -d password=").append(demoPassword.orElse("<password>"))
+                .append(" -d 'scope=openid offline_access'\n");
     }
 
     private void demoUser() {
@@ -165,6 +167,7 @@ final class Bootstrap {
                 .put("password", password).put("email_verified", true).put("name", "Demo User");
         new Users(services).create(JsonBody.of(body, Users.CREATE_FIELDS));
         text.append("  password:      ").append(password).append("  (shown once)\n");
+        demoPassword = Optional.of(password);
     }
 
     private void describeSecret(String clientId, boolean existed, Optional<String> shown,
