@@ -39,7 +39,7 @@ public final class ClientCheck {
 
     private boolean matches(Client client, String secret) {
         return client.secretHash()
-                .map(hash -> services.passwords().verify(secret, hash))
+                .map(hash -> services.clientSecrets().verify(client.clientId(), secret, hash))
                 .orElse(false);
     }
 }

@@ -43,7 +43,8 @@ public final class ClientAuthenticator {
         if (credentials.secret().isEmpty()) {
             return publicClient(client, credentials.clientId());
         }
-        boolean matches = services.passwords().verify(credentials.secret().get(),
+        boolean matches = services.clientSecrets().verify(credentials.clientId(),
+                credentials.secret().get(),
                 client.flatMap(Client::secretHash).orElseGet(this::dummyHash));
         if (client.isEmpty() || client.get().secretHash().isEmpty() || !matches) {
             LOG.debug("Client authentication failed for a presented client_id");

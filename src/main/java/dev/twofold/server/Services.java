@@ -1,5 +1,6 @@
 package dev.twofold.server;
 
+import dev.twofold.crypto.ClientSecretVerifier;
 import dev.twofold.crypto.PasswordHasher;
 import dev.twofold.crypto.SecretBox;
 import dev.twofold.crypto.SigningKeys;
@@ -33,6 +34,7 @@ public final class Services {
     private final Database database;
     private final SecretBox secretBox;
     private final PasswordHasher passwords;
+    private final ClientSecretVerifier clientSecrets;
     private final SigningKeys signingKeys;
     private final ClientStore clients;
     private final UserStore users;
@@ -53,6 +55,7 @@ public final class Services {
         this.database = database;
         this.secretBox = secretBox;
         this.passwords = passwords;
+        this.clientSecrets = new ClientSecretVerifier(passwords);
         this.signingKeys = new SigningKeys(database, secretBox, clock);
         this.clients = new ClientStore(database);
         this.users = new UserStore(database);
@@ -78,6 +81,11 @@ public final class Services {
 
     public PasswordHasher passwords() {
         return passwords;
+    }
+
+    /** Checks client secrets; remembers the ones that passed (see ClientSecretVerifier). */
+    public ClientSecretVerifier clientSecrets() {
+        return clientSecrets;
     }
 
     public SigningKeys signingKeys() {
