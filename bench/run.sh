@@ -1,0 +1,181 @@
+#!/usr/bin/env bash
+# Twofold's benchmark suite. One command:
+#   bench/run.sh
+# builds Twofold (bin/twofold build), and for each database (H2, then PostgreSQL at
+# 127.0.0.1:5432 in a schema of its own) starts a development node on 127.0.0.1:$BENCH_PORT,
+# sets it up through its APIs (bench/driver/BenchDriver.java setup), and measures each flow:
+# a few seconds of warm-up, then $DURATION seconds. Then the same load against Keycloak with
+# the peer scripts ($TWOFOLD_PEERS/keycloak, two passes, the second kept), then the JMH
+# microbenchmarks (bench/jmh). Loopback only; every loop is bounded in count and time.
+# Output: bench/out/<UTC time>/ with results.tsv, summary.md and the raw outputs.
+#
+# Settings (environment): DBS ("h2 postgres"), FLOWS (all), KEYCLOAK (1), JMH (1),
+# DURATION (20), WARMUP (5), CONNS (16), WRK_THREADS (2), BENCH_PORT (18080),
+# TWOFOLD_PEERS (../shared/peers beside the repository), SKIP_BUILD (0),
+# MFA_USERS (300), OTP_USERS (1500), ARGON_USERS (64), REFRESH_FAMILIES (128),
+# PG_URL (jdbc:postgresql://127.0.0.1:5432/test?user=postgres).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+. bench/lib.sh
+
+DBS="${DBS:-h2 postgres}"
+FLOWS="${FLOWS:-client-credentials-rs256 client-credentials-es256 password refresh authcode mfa-login mfa-otp}"
+KEYCLOAK="${KEYCLOAK:-1}"
+JMH="${JMH:-1}"
+export DURATION="${DURATION:-20}" WARMUP="${WARMUP:-5}" CONNS="${CONNS:-16}"
+export WRK_THREADS="${WRK_THREADS:-2}"
+BENCH_PORT="${BENCH_PORT:-18080}"
+TWOFOLD_PEERS="${TWOFOLD_PEERS:-$root/../shared/peers}"
+PG_URL="${PG_URL:-jdbc:postgresql://127.0.0.1:5432/test?user=postgres}"
+MFA_USERS="${MFA_USERS:-300}"
+OTP_USERS="${OTP_USERS:-1500}"
+ARGON_USERS="${ARGON_USERS:-64}"
+REFRESH_FAMILIES="${REFRESH_FAMILIES:-128}"
+
+# Keycloak's default password policy is Argon2id, 7 MiB, 5 iterations, 1 lane; Twofold is
+# configured to match it here (its own default is OWASP's 19 MiB, 2 iterations, 1 lane).
+export TWOFOLD_ARGON2_MEMORY_KIB="${TWOFOLD_ARGON2_MEMORY_KIB:-7168}"
+export TWOFOLD_ARGON2_ITERATIONS="${TWOFOLD_ARGON2_ITERATIONS:-5}"
+export TWOFOLD_ARGON2_PARALLELISM="${TWOFOLD_ARGON2_PARALLELISM:-1}"
+
+command -v wrk >/dev/null || apt-get install -y wrk >/dev/null
+STAMP="$(date -u +%Y%m%dT%H%M%SZ)"
+OUT="$root/bench/out/$STAMP"
+RESULTS="$OUT/results.tsv"
+mkdir -p "$OUT"
+printf 'system\tdb\tflow\tconns\tseconds\tunits\tfailed\tper_s\tp50\tp99\tcpu_ms\trss_MiB\thwm_MiB\n' > "$RESULTS"
+
+{
+  echo "date_utc=$(date -u +%FT%TZ)"
+  echo "nproc=$(nproc)"
+  echo "memory=$(awk '/MemTotal/{printf "%.1f GiB", $2/1048576}' /proc/meminfo)"
+  echo "cpu=$(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo)"
+  echo "load_before=$(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "git=$(git rev-parse --short HEAD)"
+  echo "argon2=m=$TWOFOLD_ARGON2_MEMORY_KIB,t=$TWOFOLD_ARGON2_ITERATIONS,p=$TWOFOLD_ARGON2_PARALLELISM"
+} > "$OUT/machine.txt"
+
+if [ "${SKIP_BUILD:-0}" != 1 ]; then
+  log "building Twofold"
+  bin/twofold build -q >"$OUT/build.log" 2>&1 || { tail -30 "$OUT/build.log"; exit 1; }
+fi
+JAVA="$(bench/java.sh)"
+echo "jdk=$("$JAVA" -version 2>&1 | head -1)" >> "$OUT/machine.txt"
+BCPROV="$(ls target/lib/bcprov-jdk18on-*.jar | head -1)"
+driver() { "$JAVA" -cp "$BCPROV" bench/driver/BenchDriver.java "$@"; }
+
+TF_PID=""
+stop_twofold() {
+  if [ -n "$TF_PID" ] && kill -0 "$TF_PID" 2>/dev/null; then
+    kill -TERM "$TF_PID"
+    for _ in $(seq 1 100); do kill -0 "$TF_PID" 2>/dev/null || break; sleep 0.1; done
+  fi
+  TF_PID=""
+}
+trap stop_twofold EXIT
+
+# start_twofold DB DATA_DIR: starts a node; sets TF_PID and READY_MS (launch to ready).
+start_twofold() {
+  local db="$1" data="$2" t0 t1
+  READY_MS=""
+  local -a env=(TWOFOLD_PORT="$BENCH_PORT" TWOFOLD_DATA_DIR="$data"
+    TWOFOLD_BOOTSTRAP_CLIENT_ID=bench-mgmt TWOFOLD_BOOTSTRAP_CLIENT_SECRET="$MGMT_SECRET"
+    TWOFOLD_DEMO_USER=false)
+  if [ "$db" = postgres ]; then
+    env+=(TWOFOLD_DB_URL="$PG_URL" TWOFOLD_DB_SCHEMA="$PG_SCHEMA")
+  fi
+  t0=$(date +%s%N)
+  env "${env[@]}" bin/twofold start-dev >>"$OUT/twofold-$db.log" 2>&1 </dev/null &
+  TF_PID=$!
+  wait_http "http://127.0.0.1:$BENCH_PORT/.well-known/openid-configuration" 120 \
+    || { tail -30 "$OUT/twofold-$db.log"; exit 1; }
+  t1=$(date +%s%N)
+  READY_MS=$(((t1 - t0) / 1000000))
+}
+
+run_twofold_flow() {
+  local db="$1" flow="$2" url="http://127.0.0.1:$BENCH_PORT/oauth/token"
+  local -a common=(base="http://127.0.0.1:$BENCH_PORT/" dir="$STATE" pid="$TF_PID"
+    db="$db" results="$RESULTS" conns="$CONNS" warmup="$WARMUP" duration="$DURATION")
+  case "$flow" in
+    client-credentials-rs256|client-credentials-es256)
+      BENCH_AUDIENCE="https://api.bench.test/${flow##*-}" \
+        wrk_measure twofold "$db" "$flow" "$TF_PID" "$url" bench/wrk/client-credentials.lua ;;
+    password)
+      wrk_measure twofold "$db" "$flow" "$TF_PID" "$url" bench/wrk/password.lua ;;
+    refresh)
+      head -n $((REFRESH_FAMILIES / 2)) "$STATE/refresh-tokens.txt" > "$STATE/refresh.warmup"
+      tail -n +$((REFRESH_FAMILIES / 2 + 1)) "$STATE/refresh-tokens.txt" > "$STATE/refresh.measure"
+      BENCH_REFRESH_FILE="$STATE/refresh.warmup" wrk -t"$WRK_THREADS" -c"$CONNS" \
+        -d"${WARMUP}s" --timeout 30s -s bench/wrk/refresh.lua "$url" >/dev/null
+      BENCH_REFRESH_FILE="$STATE/refresh.measure" WARMUP=0 \
+        wrk_measure twofold "$db" "$flow" "$TF_PID" "$url" bench/wrk/refresh.lua ;;
+    authcode) driver run flow=authcode argon_users="$ARGON_USERS" "${common[@]}" ;;
+    mfa-login) driver run flow=mfa-login "${common[@]}" ;;
+    mfa-otp) driver run flow=mfa-otp warmup=2 warmup_max=500 "${common[@]}" ;;
+    *) log "unknown flow $flow"; return 1 ;;
+  esac
+}
+
+bench_twofold() {
+  local db="$1"
+  MGMT_SECRET="bench-mgmt-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+  PG_SCHEMA="bench_$(date +%s)"
+  STATE="$OUT/state-$db"
+  mkdir -p "$STATE"
+  log "starting Twofold ($db)"
+  start_twofold "$db" "$OUT/data-$db"
+  printf 'twofold\t%s\tfirst start to ready (ms)\t%s\n' "$db" "$READY_MS" >> "$OUT/startup.tsv"
+  log "setup ($db): users, authenticators, tokens"
+  driver setup base="http://127.0.0.1:$BENCH_PORT/" dir="$STATE" mgmt_id=bench-mgmt \
+    mgmt_secret="$MGMT_SECRET" argon_users="$ARGON_USERS" mfa_users="$MFA_USERS" \
+    otp_users="$OTP_USERS" refresh_families="$REFRESH_FAMILIES" > "$OUT/setup-$db.log"
+  cat "$OUT/setup-$db.log" >&2
+  # shellcheck disable=SC1090
+  export BENCH_CC_ID BENCH_CC_SECRET BENCH_APP_ID BENCH_APP_SECRET
+  BENCH_CC_ID="$(sed -n 's/^cc_id=//p' "$STATE/setup.properties")"
+  BENCH_CC_SECRET="$(sed -n 's/^cc_secret=//p' "$STATE/setup.properties")"
+  BENCH_APP_ID="$(sed -n 's/^app_id=//p' "$STATE/setup.properties")"
+  BENCH_APP_SECRET="$(sed -n 's/^app_secret=//p' "$STATE/setup.properties")"
+  export BENCH_USERS="$ARGON_USERS" BENCH_WRK_THREADS="$WRK_THREADS"
+  printf 'twofold\t%s\tRSS idle after setup (MiB)\t%s\n' "$db" "$(($(rss_kb "$TF_PID") / 1024))" \
+    >> "$OUT/startup.tsv"
+  for flow in $FLOWS; do
+    check_deadline || break
+    log "twofold $db $flow"
+    run_twofold_flow "$db" "$flow"
+  done
+  stop_twofold
+  if [ "$db" = h2 ]; then
+    for i in 1 2 3; do
+      start_twofold h2 "$OUT/data-h2"
+      printf 'twofold\th2\trestart %s to ready (ms)\t%s\n' "$i" "$READY_MS" >> "$OUT/startup.tsv"
+      printf 'twofold\th2\tRSS idle after restart %s (MiB)\t%s\n' "$i" \
+        "$(($(rss_kb "$TF_PID") / 1024))" >> "$OUT/startup.tsv"
+      stop_twofold
+    done
+  else
+    psql "postgresql://postgres@127.0.0.1:5432/test" -qc "DROP SCHEMA $PG_SCHEMA CASCADE" \
+      >/dev/null 2>&1 || true
+  fi
+}
+
+for db in $DBS; do
+  check_deadline || break
+  bench_twofold "$db"
+done
+
+if [ "$KEYCLOAK" = 1 ] && check_deadline; then
+  log "Keycloak: start, configure, two passes (the second is kept)"
+  bench/keycloak.sh "$OUT" "$TWOFOLD_PEERS" || log "Keycloak side failed; see $OUT/keycloak-*.log"
+fi
+
+if [ "$JMH" = 1 ] && check_deadline; then
+  log "JMH microbenchmarks"
+  bench/jmh/run.sh "$OUT" || log "JMH failed; see $OUT/jmh.log"
+fi
+
+echo "load_after=$(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/machine.txt"
+python3 bench/summarize.py "$OUT" > "$OUT/summary.md"
+cat "$OUT/summary.md"
