@@ -2,6 +2,11 @@ package dev.twofold.crypto;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
 import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
 import org.bouncycastle.crypto.params.Argon2Parameters;
@@ -10,7 +15,11 @@ import org.bouncycastle.crypto.params.Argon2Parameters;
  * Hashes passwords and client secrets with Argon2id (RFC 9106) in the PHC string format, and
  * verifies Argon2id and bcrypt hashes (bcrypt so users exported from Auth0 keep their
  * passwords). Defaults follow OWASP's Password Storage Cheat Sheet: 19 MiB, 2 iterations,
- * 1 lane. Thread-safe.
+ * 1 lane. Hashes run on a pool of as many platform threads as there are processors: more at
+ * once would not finish sooner, and each holds its whole memory cost (19 MiB by default), so
+ * under a burst of logins the others queue instead of filling the heap; and a request's
+ * virtual thread waits off its carrier, so a hash never holds up the other requests.
+ * Thread-safe.
  */
 public final class PasswordHasher {
 
@@ -18,6 +27,9 @@ public final class PasswordHasher {
     private static final Base64.Decoder B64_DECODER = Base64.getDecoder();
     private static final int SALT_BYTES = 16;
     private static final int HASH_BYTES = 32;
+    private static final ExecutorService HASHING = Executors.newFixedThreadPool(
+            Runtime.getRuntime().availableProcessors(),
+            Thread.ofPlatform().name("argon2-", 0).daemon(true).factory());
 
     private final int memoryKib;
     private final int iterations;
@@ -37,7 +49,8 @@ public final class PasswordHasher {
     /** Hashes a password into {@code $argon2id$v=19$m=…,t=…,p=…$salt$hash}. */
     public String hash(String password) {
         byte[] salt = Randoms.bytes(SALT_BYTES);
-        byte[] hash = argon2(password, salt, memoryKib, iterations, parallelism, HASH_BYTES);
+        byte[] hash = onHashingPool(() -> argon2(password, salt, memoryKib, iterations,
+                parallelism, HASH_BYTES));
         return "$argon2id$v=19$m=" + memoryKib + ",t=" + iterations + ",p=" + parallelism
                 + "$" + B64.encodeToString(salt) + "$" + B64.encodeToString(hash);
     }
@@ -48,11 +61,11 @@ public final class PasswordHasher {
             return false;
         }
         if (encoded.startsWith("$argon2id$")) {
-            return verifyArgon2(password, encoded);
+            return onHashingPool(() -> verifyArgon2(password, encoded));
         }
         if (encoded.startsWith("$2a$") || encoded.startsWith("$2b$")
                 || encoded.startsWith("$2y$")) {
-            return verifyBcrypt(password, encoded);
+            return onHashingPool(() -> verifyBcrypt(password, encoded));
         }
         return false;
     }
@@ -90,6 +103,27 @@ public final class PasswordHasher {
             return java.security.MessageDigest.isEqual(expected, actual);
         } catch (RuntimeException e) {
             return false;
+        }
+    }
+
+    private static <T> T onHashingPool(Callable<T> work) {
+        Future<T> result = HASHING.submit(work);
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return result.get();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException runtime ? runtime
+                    : new IllegalStateException("Password hashing failed", e.getCause());
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
