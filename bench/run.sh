@@ -11,7 +11,7 @@
 #
 # Settings (environment): DBS ("h2 postgres"), FLOWS (all), KEYCLOAK (1), JMH (1),
 # DURATION (20), WARMUP (5), CONNS (16), WRK_THREADS (2), BENCH_PORT (18080),
-# TWOFOLD_PEERS (../shared/peers beside the repository), SKIP_BUILD (0),
+# TWOFOLD_PEERS (../shared/peers beside the repository), SKIP_BUILD (0), START_DEV (1),
 # MFA_USERS (300), OTP_USERS (1500), ARGON_USERS (64), REFRESH_FAMILIES (128),
 # PG_URL (jdbc:postgresql://127.0.0.1:5432/test?user=postgres).
 set -euo pipefail
@@ -69,29 +69,60 @@ TF_PID=""
 stop_twofold() {
   if [ -n "$TF_PID" ] && kill -0 "$TF_PID" 2>/dev/null; then
     kill -TERM "$TF_PID"
-    for _ in $(seq 1 100); do kill -0 "$TF_PID" 2>/dev/null || break; sleep 0.1; done
+    for _ in $(seq 1 300); do kill -0 "$TF_PID" 2>/dev/null || break; sleep 0.1; done
   fi
   TF_PID=""
+  # The port must be free before the next start is timed.
+  for _ in $(seq 1 300); do
+    curl -s -o /dev/null "http://127.0.0.1:$BENCH_PORT/" 2>/dev/null || break
+    sleep 0.1
+  done
 }
 trap stop_twofold EXIT
 
-# start_twofold DB DATA_DIR: starts a node; sets TF_PID and READY_MS (launch to ready).
+# start_twofold MODE DB DATA_DIR: starts a node (MODE start-dev or start); sets TF_PID and
+# READY_MS (launch to the discovery document answering). The load runs against "start"
+# (production mode, the JIT as in production); bin/twofold start-dev runs the C1 compiler
+# only, for fast development starts, and is measured for its start-up.
 start_twofold() {
-  local db="$1" data="$2" t0 t1
+  local mode="$1" db="$2" data="$3" t0 t1
   READY_MS=""
   local -a env=(TWOFOLD_PORT="$BENCH_PORT" TWOFOLD_DATA_DIR="$data"
     TWOFOLD_BOOTSTRAP_CLIENT_ID=bench-mgmt TWOFOLD_BOOTSTRAP_CLIENT_SECRET="$MGMT_SECRET"
     TWOFOLD_DEMO_USER=false)
+  if [ "$mode" = start ]; then
+    env+=(TWOFOLD_ISSUER="http://127.0.0.1:$BENCH_PORT/" TWOFOLD_ENCRYPTION_KEY="$ENC_KEY")
+    [ "$db" = h2 ] && env+=(TWOFOLD_DB_URL="jdbc:h2:file:$data/twofold;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;LOCK_TIMEOUT=10000")
+  fi
   if [ "$db" = postgres ]; then
     env+=(TWOFOLD_DB_URL="$PG_URL" TWOFOLD_DB_SCHEMA="$PG_SCHEMA")
   fi
+  mkdir -p "$data"
   t0=$(date +%s%N)
-  env "${env[@]}" bin/twofold start-dev >>"$OUT/twofold-$db.log" 2>&1 </dev/null &
+  env "${env[@]}" bin/twofold "$mode" >>"$OUT/twofold-$db-$mode.log" 2>&1 </dev/null &
   TF_PID=$!
   wait_http "http://127.0.0.1:$BENCH_PORT/.well-known/openid-configuration" 120 \
-    || { tail -30 "$OUT/twofold-$db.log"; exit 1; }
+    || { tail -30 "$OUT/twofold-$db-$mode.log"; exit 1; }
   t1=$(date +%s%N)
   READY_MS=$(((t1 - t0) / 1000000))
+}
+
+# Start-up of bin/twofold start-dev from the built jar: a first start on an empty data folder,
+# then three restarts; RSS when idle.
+measure_start_dev() {
+  local i data="$OUT/data-dev"
+  MGMT_SECRET="bench-mgmt-dev"
+  start_twofold start-dev h2 "$data"
+  printf 'twofold\th2\tstart-dev, first start to ready (ms)\t%s\n' "$READY_MS" >> "$OUT/startup.tsv"
+  stop_twofold
+  for i in 1 2 3; do
+    start_twofold start-dev h2 "$data"
+    printf 'twofold\th2\tstart-dev, restart %s to ready (ms)\t%s\n' "$i" "$READY_MS" >> "$OUT/startup.tsv"
+    sleep 1
+    printf 'twofold\th2\tstart-dev, RSS idle after restart %s (MiB)\t%s\n' "$i" \
+      "$(($(rss_kb "$TF_PID") / 1024))" >> "$OUT/startup.tsv"
+    stop_twofold
+  done
 }
 
 run_twofold_flow() {
@@ -121,12 +152,14 @@ run_twofold_flow() {
 bench_twofold() {
   local db="$1"
   MGMT_SECRET="bench-mgmt-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+  ENC_KEY="$(head -c 32 /dev/urandom | base64)"
   PG_SCHEMA="bench_$(date +%s)"
   STATE="$OUT/state-$db"
   mkdir -p "$STATE"
   log "starting Twofold ($db)"
-  start_twofold "$db" "$OUT/data-$db"
-  printf 'twofold\t%s\tfirst start to ready (ms)\t%s\n' "$db" "$READY_MS" >> "$OUT/startup.tsv"
+  start_twofold start "$db" "$OUT/data-$db"
+  printf 'twofold\t%s\tstart (production mode), first start to ready (ms)\t%s\n' "$db" \
+    "$READY_MS" >> "$OUT/startup.tsv"
   log "setup ($db): users, authenticators, tokens"
   driver setup base="http://127.0.0.1:$BENCH_PORT/" dir="$STATE" mgmt_id=bench-mgmt \
     mgmt_secret="$MGMT_SECRET" argon_users="$ARGON_USERS" mfa_users="$MFA_USERS" \
@@ -147,19 +180,16 @@ bench_twofold() {
     run_twofold_flow "$db" "$flow"
   done
   stop_twofold
-  if [ "$db" = h2 ]; then
-    for i in 1 2 3; do
-      start_twofold h2 "$OUT/data-h2"
-      printf 'twofold\th2\trestart %s to ready (ms)\t%s\n' "$i" "$READY_MS" >> "$OUT/startup.tsv"
-      printf 'twofold\th2\tRSS idle after restart %s (MiB)\t%s\n' "$i" \
-        "$(($(rss_kb "$TF_PID") / 1024))" >> "$OUT/startup.tsv"
-      stop_twofold
-    done
-  else
+  if [ "$db" = postgres ]; then
     psql "postgresql://postgres@127.0.0.1:5432/test" -qc "DROP SCHEMA $PG_SCHEMA CASCADE" \
       >/dev/null 2>&1 || true
   fi
 }
+
+if [ "${START_DEV:-1}" = 1 ]; then
+  log "start-up of bin/twofold start-dev"
+  measure_start_dev
+fi
 
 for db in $DBS; do
   check_deadline || break
