@@ -9,6 +9,8 @@ import dev.twofold.delivery.Sender;
 import dev.twofold.oauth.Grant;
 import dev.twofold.oauth.MfaGate;
 import dev.twofold.oauth.TokenIssuer;
+import dev.twofold.ops.AuditLog;
+import dev.twofold.ops.Metrics;
 import dev.twofold.store.ClientStore;
 import dev.twofold.store.Database;
 import dev.twofold.store.ResourceServerStore;
@@ -40,6 +42,8 @@ public final class Services {
     private final UserStore users;
     private final ResourceServerStore resourceServers;
     private final TenantSettingsStore tenantSettings;
+    private final Metrics metrics = new Metrics();
+    private final AuditLog auditLog;
     private volatile String issuer;
     private volatile TokenIssuer tokenIssuer;
     private volatile MfaGate mfaGate = MfaGate.NONE;
@@ -61,6 +65,8 @@ public final class Services {
         this.users = new UserStore(database);
         this.resourceServers = new ResourceServerStore(database);
         this.tenantSettings = new TenantSettingsStore(database);
+        this.auditLog = new AuditLog(database, clock, metrics,
+                settings.getBoolean("TWOFOLD_AUDIT_STDOUT", false) ? System.out : null);
     }
 
     public Settings settings() {
@@ -106,6 +112,16 @@ public final class Services {
 
     public TenantSettingsStore tenantSettings() {
         return tenantSettings;
+    }
+
+    /** Meters and domain counters ({@code services.metrics().login("success")}). */
+    public Metrics metrics() {
+        return metrics;
+    }
+
+    /** The audit log of security events ({@code services.auditLog().record(…)}). */
+    public AuditLog auditLog() {
+        return auditLog;
     }
 
     /** The issuer identifier, ending in a slash, e.g. {@code http://127.0.0.1:8080/}. */

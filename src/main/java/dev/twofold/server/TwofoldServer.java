@@ -7,6 +7,7 @@ import dev.twofold.login.LoginModule;
 import dev.twofold.management.ManagementModule;
 import dev.twofold.mfa.MfaModule;
 import dev.twofold.oauth.OAuthModule;
+import dev.twofold.ops.OpsModule;
 import dev.twofold.store.Database;
 import io.javalin.Javalin;
 import io.javalin.json.JavalinJackson;
@@ -51,6 +52,7 @@ public final class TwofoldServer implements AutoCloseable {
         });
         ErrorResponses.install(app);
         SecurityHeaders.install(app);
+        OpsModule.install(services, app);
 
         OAuthModule.install(services, app);
         MfaModule.install(services, app);

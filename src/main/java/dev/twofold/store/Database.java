@@ -2,8 +2,11 @@ package dev.twofold.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.metrics.MetricsTrackerFactory;
 import dev.twofold.server.Settings;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
@@ -22,6 +25,7 @@ public final class Database implements AutoCloseable {
     private final HikariDataSource dataSource;
     private final Jdbi jdbi;
     private final boolean postgres;
+    private volatile Flyway flyway;
 
     private Database(HikariDataSource dataSource, boolean postgres) {
         this.dataSource = dataSource;
@@ -64,7 +68,22 @@ public final class Database implements AutoCloseable {
                 .locations("classpath:db/migration");
         settings.get("TWOFOLD_DB_SCHEMA").ifPresent(schema ->
                 configuration.schemas(schema).defaultSchema(schema).createSchemas(true));
-        configuration.load().migrate();
+        flyway = configuration.load();
+        flyway.migrate();
+    }
+
+    /**
+     * The versions of migrations this build has that the database has not applied; empty when
+     * the schema is current. Used by the readiness check.
+     */
+    public List<String> pendingMigrations() {
+        return Arrays.stream(flyway.info().pending())
+                .map(migration -> String.valueOf(migration.getVersion())).toList();
+    }
+
+    /** Reports the connection pool's meters to the given tracker; call at most once. */
+    public void trackPool(MetricsTrackerFactory tracker) {
+        dataSource.setMetricsTrackerFactory(tracker);
     }
 
     public Jdbi jdbi() {

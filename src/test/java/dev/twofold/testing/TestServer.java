@@ -59,6 +59,7 @@ public final class TestServer implements AutoCloseable {
                     + ";DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=10000");
         }
         values.put("TWOFOLD_DEMO_USER", "false");
+        values.put("TWOFOLD_MANAGEMENT_PORT", "0");
         values.putAll(overrides);
         TestClock clock = new TestClock();
         TwofoldServer server = TwofoldServer.start(Settings.of(Settings.Mode.DEV, values), clock);

@@ -1,0 +1,46 @@
+package dev.twofold.ops;
+
+import dev.twofold.crypto.Randoms;
+import io.javalin.Javalin;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.slf4j.MDC;
+
+/**
+ * Gives every request an id: the caller's {@code X-Request-Id} when it is a sane token, else a
+ * fresh random one. The id is echoed in the response header and put in the SLF4J MDC under
+ * {@code request_id}, so every log line and audit event of the request carries it.
+ */
+public final class RequestIds {
+
+    public static final String HEADER = "X-Request-Id";
+    public static final String MDC_KEY = "request_id";
+    // Anything else could forge log lines (new lines) or flood the logs (length).
+    private static final Pattern SANE = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
+    private RequestIds() {
+    }
+
+    static void install(Javalin app) {
+        app.before(context -> {
+            String id = chosen(context.header(HEADER));
+            context.header(HEADER, id);
+            // Each request runs on its own virtual thread, so the value never leaks into
+            // another request; it is overwritten here on every request regardless.
+            MDC.put(MDC_KEY, id);
+        });
+    }
+
+    /** The incoming id if it is at most 64 of {@code [A-Za-z0-9._-]}, else a new one. */
+    static String chosen(String incoming) {
+        if (incoming != null && SANE.matcher(incoming).matches()) {
+            return incoming;
+        }
+        return Randoms.urlSafe(12);
+    }
+
+    /** The id of the request the current thread is answering, if any. */
+    public static Optional<String> current() {
+        return Optional.ofNullable(MDC.get(MDC_KEY));
+    }
+}
