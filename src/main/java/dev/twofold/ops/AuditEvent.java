@@ -88,10 +88,14 @@ public record AuditEvent(
             return this;
         }
 
+        /** Builds the event; IP and user agent default to those of the current request. */
         public AuditEvent build() {
+            Optional<RequestIds.Current> request = RequestIds.request();
             return new AuditEvent(type, description, Optional.ofNullable(userId),
-                    Optional.ofNullable(clientId), Optional.ofNullable(ip),
-                    Optional.ofNullable(userAgent), details);
+                    Optional.ofNullable(clientId),
+                    Optional.ofNullable(ip).or(() -> request.map(current -> current.ip)),
+                    Optional.ofNullable(userAgent)
+                            .or(() -> request.map(current -> current.userAgent)), details);
         }
     }
 }

@@ -31,6 +31,9 @@ public final class OpsModule {
         serveMetrics(services, app, health);
 
         new LogsEndpoint(services.auditLog(), new LogsAccess(services)).install(app);
+        ManagementApiAudit.install(app, services.auditLog());
+        // The grants exist once every module is installed.
+        services.onStarted(() -> AuditedGrant.wrapAll(services));
     }
 
     private static void serveMetrics(Services services, Javalin app, Health health) {

@@ -17,6 +17,19 @@ public final class RequestIds {
     public static final String MDC_KEY = "request_id";
     // Anything else could forge log lines (new lines) or flood the logs (length).
     private static final Pattern SANE = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    private static final ThreadLocal<Current> CURRENT = new ThreadLocal<>();
+
+    /** The request the current thread answers: who sent it, and whether it was audited. */
+    static final class Current {
+        final String ip;
+        final String userAgent;
+        volatile boolean audited;
+
+        Current(String ip, String userAgent) {
+            this.ip = ip;
+            this.userAgent = userAgent;
+        }
+    }
 
     private RequestIds() {
     }
@@ -28,6 +41,7 @@ public final class RequestIds {
             // Each request runs on its own virtual thread, so the value never leaks into
             // another request; it is overwritten here on every request regardless.
             MDC.put(MDC_KEY, id);
+            CURRENT.set(new Current(context.ip(), context.userAgent()));
         });
     }
 
@@ -37,6 +51,11 @@ public final class RequestIds {
             return incoming;
         }
         return Randoms.urlSafe(12);
+    }
+
+    /** The request the current thread answers, if it is answering one. */
+    static Optional<Current> request() {
+        return Optional.ofNullable(CURRENT.get());
     }
 
     /** The id of the request the current thread is answering, if any. */

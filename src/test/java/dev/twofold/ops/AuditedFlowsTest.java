@@ -1,0 +1,115 @@
+package dev.twofold.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.twofold.testing.Fixtures;
+import dev.twofold.testing.Http;
+import dev.twofold.testing.TestServer;
+import dev.twofold.store.User;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Real token-endpoint and Management API flows leave the audit entries and counts expected. */
+class AuditedFlowsTest {
+
+    private static TestServer server;
+    private static User alice;
+
+    @BeforeAll
+    static void start() {
+        server = TestServer.start();
+        server.fixtures().confidentialClient();
+        alice = server.fixtures().alice();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    private static Http.Answer login(String password) {
+        return server.http().raw("POST", "/oauth/token", "application/x-www-form-urlencoded",
+                Http.form(Map.of("grant_type", "password", "username", Fixtures.ALICE,
+                        "password", password, "client_id", "c1", "client_secret", "s1-secret",
+                        "scope", "openid offline_access")), "User-Agent", "FlowAgent/2.0");
+    }
+
+    private static List<AuditEntry> entries(String type) {
+        return server.server().services().auditLog().list(new AuditQuery(Map.of("type", type),
+                Optional.empty(), true, 100, 0));
+    }
+
+    private static Prometheus scrape() {
+        int port = server.server().services().metrics().managementPort().orElseThrow();
+        return new Prometheus(new Http("http://127.0.0.1:" + port).get("/metrics").body());
+    }
+
+    @Test
+    void passwordGrantWhenRightThenSuccessLoginAuditedWithUserAndCounted() {
+        double before = scrape().value("twofold_logins_total", "outcome", "success");
+        int entriesBefore = entries("s").size();
+
+        Http.Answer answer = login(Fixtures.ALICE_PASSWORD);
+
+        assertThat(answer.status()).isEqualTo(200);
+        List<AuditEntry> logins = entries("s");
+        assertThat(logins).hasSize(entriesBefore + 1);
+        AuditEntry entry = logins.get(logins.size() - 1);
+        assertThat(entry.userId()).isEqualTo(alice.userId());
+        assertThat(entry.clientId()).isEqualTo("c1");
+        assertThat(entry.userAgent()).isEqualTo("FlowAgent/2.0");
+        assertThat(entry.ip()).isEqualTo("127.0.0.1");
+        assertThat(entry.requestId()).isEqualTo(answer.header("X-Request-Id"));
+        assertThat(scrape().value("twofold_logins_total", "outcome", "success") - before)
+                .isEqualTo(1.0);
+    }
+
+    @Test
+    void passwordGrantWhenWrongThenFailedLoginAuditedWithUserNameAndCounted() {
+        double before = scrape().value("twofold_logins_total", "outcome", "failure");
+
+        Http.Answer answer = login("Wrong-Password-1");
+
+        assertThat(answer.status()).isEqualTo(400);
+        List<AuditEntry> failures = entries("f");
+        AuditEntry entry = failures.get(failures.size() - 1);
+        assertThat(entry.details()).containsEntry("user_name", Fixtures.ALICE)
+                .containsEntry("error", "invalid_grant");
+        assertThat(entry.outcome()).isEqualTo("failure");
+        assertThat(scrape().value("twofold_logins_total", "outcome", "failure") - before)
+                .isEqualTo(1.0);
+    }
+
+    @Test
+    void refreshGrantWhenTokenRotatedThenSuccessRefreshAudited() {
+        String refreshToken = login(Fixtures.ALICE_PASSWORD).text("refresh_token");
+        int before = entries("sertft").size();
+
+        Http.Answer answer = server.http().postForm("/oauth/token", Map.of("grant_type",
+                "refresh_token", "refresh_token", refreshToken, "client_id", "c1",
+                "client_secret", "s1-secret"));
+
+        assertThat(answer.status()).isEqualTo(200);
+        List<AuditEntry> refreshes = entries("sertft");
+        assertThat(refreshes).hasSize(before + 1);
+        assertThat(refreshes.get(refreshes.size() - 1).userId()).isEqualTo(alice.userId());
+    }
+
+    @Test
+    void managementApiWhenChangeRefusedThenFailedApiOperationAudited() {
+        int before = entries("fapi").size();
+
+        Http.Answer answer = server.http().postJson("/api/v2/clients", Map.of("name", "x"),
+                "not-a-token");
+
+        assertThat(answer.status()).isEqualTo(401);
+        List<AuditEntry> refused = entries("fapi");
+        assertThat(refused).hasSize(before + 1);
+        assertThat(refused.get(refused.size() - 1).description())
+                .isEqualTo("POST /api/v2/clients");
+    }
+}
