@@ -9,7 +9,7 @@ out="$(realpath -m "$1")"
 java_home="${JAVA_HOME:?JAVA_HOME must name a JDK 21 or newer}"
 modules="java.base,java.sql,java.naming,java.management,java.net.http,java.xml,\
 java.logging,java.security.jgss,java.security.sasl,jdk.crypto.ec,jdk.httpserver,\
-jdk.unsupported,jdk.zipfs,jdk.localedata,java.instrument"
+jdk.unsupported,jdk.zipfs,jdk.localedata,java.instrument,jdk.management"
 
 rm -rf "$out"
 mkdir -p "$out/opt" "$out/etc" "$out/tmp"
