@@ -32,8 +32,11 @@ public final class OpsModule {
 
         new LogsEndpoint(services.auditLog(), new LogsAccess(services)).install(app);
         ManagementApiAudit.install(app, services.auditLog());
-        // The grants exist once every module is installed.
-        services.onStarted(() -> AuditedGrant.wrapAll(services));
+        // The grants and senders exist once every module is installed.
+        services.onStarted(() -> {
+            AuditedGrant.wrapAll(services);
+            AuditedSender.wrapAll(services);
+        });
     }
 
     private static void serveMetrics(Services services, Javalin app, Health health) {

@@ -2,11 +2,15 @@ package dev.twofold.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.twofold.delivery.Channel;
+import dev.twofold.delivery.Message;
 import dev.twofold.testing.Fixtures;
 import dev.twofold.testing.Http;
 import dev.twofold.testing.TestServer;
 import dev.twofold.store.User;
+import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
@@ -97,6 +101,26 @@ class AuditedFlowsTest {
         List<AuditEntry> refreshes = entries("sertft");
         assertThat(refreshes).hasSize(before + 1);
         assertThat(refreshes.get(refreshes.size() - 1).userId()).isEqualTo(alice.userId());
+    }
+
+    @Test
+    void senderWhenSmsSentThenCountedAndAuditedWithoutTheCode() {
+        double before = scrape().value("twofold_messages_sent_total", "channel", "sms",
+                "outcome", "success");
+        int entriesBefore = entries("gd_send_sms").size();
+
+        server.server().services().sender(Channel.SMS).send(new Message(Channel.SMS,
+                "+15555550142", "918273", Duration.ofMinutes(5), Locale.ENGLISH,
+                alice.userId(), "198.51.100.7"));
+
+        assertThat(scrape().value("twofold_messages_sent_total", "channel", "sms",
+                "outcome", "success") - before).isEqualTo(1.0);
+        List<AuditEntry> sent = entries("gd_send_sms");
+        assertThat(sent).hasSize(entriesBefore + 1);
+        AuditEntry entry = sent.get(sent.size() - 1);
+        assertThat(entry.userId()).isEqualTo(alice.userId());
+        assertThat(entry.ip()).isEqualTo("198.51.100.7");
+        assertThat(entry.toJson().toString()).doesNotContain("918273");
     }
 
     @Test
