@@ -1,0 +1,54 @@
+package dev.twofold.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.twofold.server.Settings;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+class LogFormatTest {
+
+    private static Settings format(String value) {
+        return Settings.of(Settings.Mode.DEV, Map.of("TWOFOLD_LOG_FORMAT", value));
+    }
+
+    @Test
+    void logFormatWhenJsonThenOneJsonObjectPerLineWithRequestId() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream original = System.out;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        try {
+            LogFormat.apply(format("json"));
+            MDC.put(RequestIds.MDC_KEY, "json-req-7");
+            LoggerFactory.getLogger("dev.twofold.ops.LogFormatTest").info("Hello {}", "there");
+        } finally {
+            MDC.remove(RequestIds.MDC_KEY);
+            LogFormat.apply(format("text"));
+            System.setOut(original);
+        }
+        String line = out.toString(StandardCharsets.UTF_8).lines()
+                .filter(text -> text.contains("Hello there")).findFirst().orElseThrow();
+
+        JsonNode json = new ObjectMapper().readTree(line);
+
+        assertThat(json.get("level").asText()).isEqualTo("INFO");
+        assertThat(json.get("loggerName").asText()).isEqualTo("dev.twofold.ops.LogFormatTest");
+        assertThat(json.get("formattedMessage").asText()).isEqualTo("Hello there");
+        assertThat(json.at("/mdc/request_id").asText()).isEqualTo("json-req-7");
+    }
+
+    @Test
+    void logFormatWhenUnknownThenStartUpRefusedNamingTheSetting() {
+        assertThatThrownBy(() -> LogFormat.apply(format("xml")))
+                .isInstanceOf(Settings.ConfigurationException.class)
+                .hasMessageContaining("TWOFOLD_LOG_FORMAT").hasMessageContaining("xml");
+    }
+}
