@@ -1,5 +1,7 @@
 package dev.twofold.oauth;
 
+import dev.twofold.ops.AuditEvent;
+import dev.twofold.ops.AuditType;
 import dev.twofold.server.Params;
 import dev.twofold.server.ProtocolError;
 import dev.twofold.server.Services;
@@ -85,6 +87,9 @@ public final class RefreshTokenGrant implements Grant {
             revokeFamily(stored.familyId());
             LOG.warn("A rotated refresh token was presented again; revoked its family {}",
                     stored.familyId());
+            services.auditLog().record(AuditEvent.of(AuditType.REFRESH_TOKEN_REUSE)
+                    .user(stored.userId()).client(stored.clientId())
+                    .detail("family_id", stored.familyId()).build());
             throw ProtocolError.invalidGrant("The refresh token was already used; a used"
                     + " refresh token presented again means it may have been stolen, so every"
                     + " token of this login is now revoked. Log in again.");

@@ -104,6 +104,24 @@ class AuditedFlowsTest {
     }
 
     @Test
+    void refreshGrantWhenRotatedTokenReusedThenReuseAuditedOnceWithUser() {
+        String refreshToken = login(Fixtures.ALICE_PASSWORD).text("refresh_token");
+        Map<String, String> refresh = Map.of("grant_type", "refresh_token", "refresh_token",
+                refreshToken, "client_id", "c1", "client_secret", "s1-secret");
+        server.http().postForm("/oauth/token", refresh);
+        int reusesBefore = entries("ferrt").size();
+        int failuresBefore = entries("fertft").size();
+
+        Http.Answer reuse = server.http().postForm("/oauth/token", refresh);
+
+        assertThat(reuse.status()).isEqualTo(400);
+        List<AuditEntry> reuses = entries("ferrt");
+        assertThat(reuses).hasSize(reusesBefore + 1);
+        assertThat(reuses.get(reuses.size() - 1).userId()).isEqualTo(alice.userId());
+        assertThat(entries("fertft")).hasSize(failuresBefore);
+    }
+
+    @Test
     void senderWhenSmsSentThenCountedAndAuditedWithoutTheCode() {
         double before = scrape().value("twofold_messages_sent_total", "channel", "sms",
                 "outcome", "success");
