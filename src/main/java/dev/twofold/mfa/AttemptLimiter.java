@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,11 +25,17 @@ public final class AttemptLimiter {
     private final Database database;
     private final Clock clock;
     private final MfaSettings settings;
+    private volatile Consumer<String> lockListener = subject -> { };
 
     public AttemptLimiter(Database database, Clock clock, MfaSettings settings) {
         this.database = database;
         this.clock = clock;
         this.settings = settings;
+    }
+
+    /** Called with the subject ({@code user:…} or {@code authenticator:…}) when a lock starts. */
+    public void onLock(Consumer<String> listener) {
+        this.lockListener = listener;
     }
 
     /** Throws 429 {@code too_many_attempts} when the user or the authenticator is locked. */
@@ -105,6 +112,7 @@ public final class AttemptLimiter {
         if (changed == 1) {
             LOG.warn("Second-factor verification locked for {} until {} after {} failures",
                     subject, Instant.ofEpochMilli(until), settings.maxFailures());
+            lockListener.accept(subject);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.twofold.mfa;
 
 import dev.twofold.mfa.oob.OobChallenges;
 import dev.twofold.mfa.recovery.RecoveryCodes;
+import dev.twofold.ops.Lockouts;
 import dev.twofold.server.Services;
 import io.javalin.Javalin;
 import java.util.concurrent.Executors;
@@ -29,6 +30,7 @@ public final class MfaModule {
         Factors factors = new Factors(services.tenantSettings());
         AttemptLimiter limiter = new AttemptLimiter(services.database(), services.clock(),
                 settings);
+        limiter.onLock(subject -> Lockouts.record(services, subject));
         RecoveryCodes recoveryCodes = new RecoveryCodes(services.database(), authenticators,
                 services.clock());
         OobChallenges challenges = new OobChallenges(services, settings.oobCodeLifetime());
