@@ -32,6 +32,7 @@ public final class OpsModule {
 
         new LogsEndpoint(services.auditLog(), new LogsAccess(services)).install(app);
         ManagementApiAudit.install(app, services.auditLog());
+        OpenApiEndpoint.install(app);
         // The grants and senders exist once every module is installed.
         services.onStarted(() -> {
             AuditedGrant.wrapAll(services);
