@@ -2,6 +2,7 @@ package dev.twofold.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.twofold.mfa.MfaApi;
 import dev.twofold.testing.Fixtures;
 import dev.twofold.testing.Http;
 import dev.twofold.testing.TestServer;
@@ -41,11 +42,81 @@ class LogSecretsTest {
         String everything = logs + stdout.toString(StandardCharsets.UTF_8);
 
         assertThat(logs).contains("DEBUG");
-        assertThat(secrets).hasSizeGreaterThan(6);
+        assertThat(secrets).hasSizeGreaterThan(12);
         for (String secret : secrets) {
             assertThat(everything).as("log output contains a secret of the flow")
                     .doesNotContain(secret);
         }
+    }
+
+    /**
+     * The MFA flows: TOTP enrollment and verification, an SMS authenticator with its code,
+     * a recovery code. The development console sender prints SMS texts on standard output by
+     * design, so the codes are searched for in the log lines and the audit JSON lines only.
+     */
+    @Test
+    void mfaFlowsWhenLoggedAtDebugThenNoCodeOrSecretInLogsOrAudit() {
+        List<String> secrets = new ArrayList<>();
+        List<String> codes = new ArrayList<>();
+        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+        PrintStream original = System.out;
+        String logs;
+        System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
+        try (LogCapture capture = new LogCapture();
+             TestServer server = TestServer.start(Map.of("TWOFOLD_AUDIT_STDOUT", "true"))) {
+            runMfaFlows(server, secrets, codes);
+            logs = capture.text();
+        } finally {
+            System.setOut(original);
+        }
+        String audit = String.join("\n", stdout.toString(StandardCharsets.UTF_8).lines()
+                .filter(line -> line.startsWith("{\"audit\":true")).toList());
+        String everything = logs + audit;
+
+        assertThat(audit).contains("gd_send_sms", "seotpft");
+        for (String secret : secrets) {
+            assertThat(everything).as("a secret of the MFA flow").doesNotContain(secret);
+        }
+        for (String code : codes) {
+            assertThat(everything).as("a one-time code of the MFA flow")
+                    .doesNotContainPattern("(?<![0-9a-f])" + code + "(?![0-9a-f])");
+        }
+    }
+
+    private static void runMfaFlows(TestServer server, List<String> secrets,
+                                    List<String> codes) {
+        server.fixtures().confidentialClient();
+        server.fixtures().mfaPolicy("all-applications");
+        MfaApi api = new MfaApi(server);
+        String email = api.newUser("secrets");
+
+        String mfaToken = api.mfaToken(email);
+        Http.Answer otp = api.associateOtp(mfaToken);
+        String totpSecret = otp.text("secret");
+        String recoveryCode = otp.json().get("recovery_codes").get(0).asText();
+        String code = MfaApi.totp(totpSecret, server.clock().instant());
+        Http.Answer confirmed = api.otpGrant(mfaToken, code);
+        assertThat(confirmed.status()).as(confirmed.body()).isEqualTo(200);
+        secrets.addAll(List.of(mfaToken, totpSecret, recoveryCode));
+        codes.add(code);
+        collectTokens(confirmed, secrets);
+
+        String phone = "+15555550166";
+        // A second user: an mfa_token may only enroll a user's first authenticator.
+        String smsToken = api.mfaToken(api.newUser("secrets-sms"));
+        Http.Answer sms = api.associateSms(smsToken, phone);
+        assertThat(sms.status()).as(sms.body()).isEqualTo(200);
+        String bindingCode = api.lastCode(phone);
+        Http.Answer smsConfirmed = api.oobGrant(smsToken, sms.text("oob_code"), bindingCode);
+        secrets.addAll(List.of(smsToken, sms.text("oob_code")));
+        codes.add(bindingCode);
+        collectTokens(smsConfirmed, secrets);
+
+        Http.Answer recovered = api.recoveryGrant(api.mfaToken(email), recoveryCode);
+        assertThat(recovered.status()).as(recovered.body()).isEqualTo(200);
+        secrets.add(recovered.text("recovery_code"));
+        collectTokens(recovered, secrets);
+        api.otpGrant(api.mfaToken(email), code.equals("000000") ? "111111" : "000000");
     }
 
     private static void runFlows(TestServer server, List<String> secrets) {
