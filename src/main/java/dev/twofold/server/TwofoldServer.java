@@ -53,6 +53,7 @@ public final class TwofoldServer implements AutoCloseable {
         ErrorResponses.install(app);
         SecurityHeaders.install(app);
         OpsModule.install(services, app);
+        Cors.install(app, services);
 
         OAuthModule.install(services, app);
         MfaModule.install(services, app);

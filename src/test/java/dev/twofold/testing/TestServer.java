@@ -31,7 +31,8 @@ public final class TestServer implements AutoCloseable {
         this.server = server;
         this.clock = clock;
         this.schema = schema;
-        this.http = new Http(server.issuer());
+        this.http = new Http("http://" + server.services().settings().host() + ":"
+                + server.port() + "/");
     }
 
     /** Starts a node with the default test settings. */
@@ -41,6 +42,48 @@ public final class TestServer implements AutoCloseable {
 
     /** Starts a node; {@code overrides} are {@code TWOFOLD_*} settings for this test. */
     public static TestServer start(Map<String, String> overrides) {
+        Map<String, String> values = defaults();
+        String schema = values.get("TWOFOLD_DB_SCHEMA");
+        values.putAll(overrides);
+        return start(values, new TestClock(), schema);
+    }
+
+    /**
+     * Starts {@code count} nodes on one database (one PostgreSQL schema, or one named H2
+     * database in this JVM), one encryption key, one issuer and one {@link TestClock}, each on
+     * its own port: a cluster behind a load balancer, for tests that send each request of a
+     * flow to a different node.
+     */
+    public static TestNodes startNodes(int count) {
+        return startNodes(count, Map.of());
+    }
+
+    public static TestNodes startNodes(int count, Map<String, String> overrides) {
+        Map<String, String> values = defaults();
+        String schema = values.get("TWOFOLD_DB_SCHEMA");
+        values.put("TWOFOLD_ISSUER", "http://twofold-cluster.test/");
+        values.putAll(overrides);
+        TestClock clock = new TestClock();
+        java.util.List<TestServer> nodes = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < count; i++) {
+                // Only the first node drops the shared schema when it closes.
+                nodes.add(start(values, clock, i == 0 ? schema : null));
+            }
+        } catch (RuntimeException e) {
+            nodes.forEach(TestServer::close);
+            throw e;
+        }
+        return new TestNodes(nodes, clock);
+    }
+
+    private static TestServer start(Map<String, String> values, TestClock clock,
+                                    String schema) {
+        TwofoldServer server = TwofoldServer.start(Settings.of(Settings.Mode.DEV, values), clock);
+        return new TestServer(server, clock, schema);
+    }
+
+    private static Map<String, String> defaults() {
         Map<String, String> values = new HashMap<>();
         values.put("TWOFOLD_PORT", "0");
         values.put("TWOFOLD_DATA_DIR", System.getProperty("java.io.tmpdir") + "/twofold-test-"
@@ -48,9 +91,8 @@ public final class TestServer implements AutoCloseable {
         // Cheap hashing keeps the suite fast; the OWASP parameters are tested on their own.
         values.put("TWOFOLD_ARGON2_MEMORY_KIB", "1024");
         values.put("TWOFOLD_ARGON2_ITERATIONS", "1");
-        String schema = null;
         if (usesPostgres()) {
-            schema = "t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
+            String schema = "t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
             values.put("TWOFOLD_DB_URL", POSTGRES_URL);
             values.put("TWOFOLD_DB_SCHEMA", schema);
         } else {
@@ -60,10 +102,7 @@ public final class TestServer implements AutoCloseable {
         }
         values.put("TWOFOLD_DEMO_USER", "false");
         values.put("TWOFOLD_MANAGEMENT_PORT", "0");
-        values.putAll(overrides);
-        TestClock clock = new TestClock();
-        TwofoldServer server = TwofoldServer.start(Settings.of(Settings.Mode.DEV, values), clock);
-        return new TestServer(server, clock, schema);
+        return values;
     }
 
     public static boolean usesPostgres() {
