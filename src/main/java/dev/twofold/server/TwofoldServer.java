@@ -12,6 +12,7 @@ import dev.twofold.store.Database;
 import io.javalin.Javalin;
 import io.javalin.json.JavalinJackson;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,6 +50,11 @@ public final class TwofoldServer implements AutoCloseable {
             config.jsonMapper(new JavalinJackson(Json.MAPPER, false));
             config.router.ignoreTrailingSlashes = true;
             config.jetty.modifyServer(server -> server.setStopTimeout(2_000));
+            // A client that stalls mid-body is refused as such, not counted as a server fault.
+            config.jetty.timeoutStatus = 408;
+            config.jetty.clientAbortStatus = 400;
+            config.jetty.modifyServer(server -> JettyErrors.install(server, settings
+                    .getDuration("TWOFOLD_HTTP_IDLE_TIMEOUT", Duration.ofSeconds(30)).toMillis()));
         });
         ErrorResponses.install(app);
         SecurityHeaders.install(app);
