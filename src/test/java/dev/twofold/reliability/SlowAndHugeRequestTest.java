@@ -1,0 +1,84 @@
+package dev.twofold.reliability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.twofold.testing.TestServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The body size limit (TWOFOLD_MAX_BODY_BYTES) and the idle timeout
+ * (TWOFOLD_HTTP_IDLE_TIMEOUT) stop huge and stalled requests: the server answers or closes the
+ * connection instead of waiting for ever, and never with a 5xx.
+ */
+class SlowAndHugeRequestTest {
+
+    private static TestServer server;
+
+    @BeforeAll
+    static void start() {
+        server = TestServer.start(Map.of("TWOFOLD_MAX_BODY_BYTES", "4096",
+                "TWOFOLD_HTTP_IDLE_TIMEOUT", "1"));
+        server.fixtures().confidentialClient();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    private static RawHttp raw() {
+        return new RawHttp("127.0.0.1", server.server().port());
+    }
+
+    @Test
+    void bodyWhenLargerThanTheLimitThen413JsonError() {
+        byte[] body = ("grant_type=password&pad=" + "p".repeat(5_000))
+                .getBytes(StandardCharsets.UTF_8);
+        RawHttp.Answer answer = raw().send(RawHttp.request("POST /oauth/token HTTP/1.1\r\n"
+                + "Host: x\r\nConnection: close\r\nContent-Type: application/x-www-form-urlencoded"
+                + "\r\nContent-Length: " + body.length, body));
+
+        assertThat(answer.status()).isEqualTo(413);
+        assertThat(answer.header("Content-Type")).startsWith("application/json");
+        assertThat(answer.body()).contains("\"error\"");
+    }
+
+    @Test
+    void headWhenClientStallsMidwayThenConnectionIsClosedWithoutA5xx() throws IOException {
+        String answer = stall("POST /oauth/token HTTP/1.1\r\nHost: x\r\nContent-Ty");
+
+        assertThat(answer).doesNotStartWith("HTTP/1.1 5");
+    }
+
+    @Test
+    void bodyWhenClientStallsMidwayThenConnectionIsClosedWithoutA5xx() throws IOException {
+        String answer = stall("POST /oauth/token HTTP/1.1\r\nHost: x\r\nContent-Type:"
+                + " application/x-www-form-urlencoded\r\nContent-Length: 400\r\n\r\n"
+                + "grant_type=pass");
+
+        assertThat(answer).doesNotStartWith("HTTP/1.1 5");
+        server.fixtures().alice();
+        BadInputCorpusTest.assertHealthy(server);
+    }
+
+    /** Sends a partial request and waits for the server to give up; returns what it sent. */
+    private static String stall(String partial) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", server.server().port())) {
+            socket.setSoTimeout(15_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(partial.getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            // Returns once the server closes; a read timeout fails the test.
+            return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
+    }
+}
