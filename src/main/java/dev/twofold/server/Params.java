@@ -90,7 +90,7 @@ public final class Params {
             String value = equals < 0 ? "" : FormCodec.decode(pair.substring(equals + 1));
             values.computeIfAbsent(name, key -> new ArrayList<>()).add(value);
         }
-        return new Params(Collections.unmodifiableMap(values), false);
+        return new Params(Collections.unmodifiableMap(refuseNul(values)), false);
     }
 
     /**
@@ -120,7 +120,21 @@ public final class Params {
             }
             values.put(member.getKey(), list);
         });
-        return new Params(Collections.unmodifiableMap(values), true);
+        return new Params(Collections.unmodifiableMap(refuseNul(values)), true);
+    }
+
+    /**
+     * No parameter legitimately holds a NUL character, and PostgreSQL cannot store one in a
+     * text column: refused here, once, rather than failing as a database error later.
+     */
+    private static Map<String, List<String>> refuseNul(Map<String, List<String>> values) {
+        values.forEach((name, list) -> {
+            if (name.indexOf('\0') >= 0 || list.stream().anyMatch(v -> v.indexOf('\0') >= 0)) {
+                throw ProtocolError.invalidRequest("Parameter " + name.replace("\0", "%00")
+                        + " contains a NUL character (%00); send text without it.");
+            }
+        });
+        return values;
     }
 
     private static String scalar(String name, JsonNode node) {
