@@ -94,6 +94,35 @@ class BadInputCorpusTest {
         return null;
     }
 
+    @Test
+    void bodiesWhenAuthenticatedAndHoldingNulOrHugeValuesThenEach4xxJson() {
+        String management = SecretsTest.managementToken(server);
+        List<String> failures = new ArrayList<>();
+        String nul = "a\u0000b";
+        String huge = "h".repeat(50_000);
+        for (String value : List.of(nul, huge, "\ud800", "\u202e\u0000")) {
+            Map<String, Http.Answer> answers = Map.of(
+                    "users", server.http().postJson("/api/v2/users", Map.of("email",
+                            value + "@example.com", "password", value, "connection", value),
+                            management),
+                    "clients", server.http().postJson("/api/v2/clients", Map.of("name", value,
+                            "app_type", value, "callbacks", List.of(value)), management),
+                    "user by id", server.http().get("/api/v2/users/" + java.net.URLEncoder
+                            .encode(value, java.nio.charset.StandardCharsets.UTF_8), management),
+                    "authorize", server.http().get("/authorize?client_id=" + java.net.URLEncoder
+                            .encode(value, java.nio.charset.StandardCharsets.UTF_8)
+                            + "&response_type=code"));
+            answers.forEach((name, answer) -> {
+                if (answer.status() >= 500 || answer.status() < 400) {
+                    failures.add(name + " " + value.length() + " chars -> " + answer.status()
+                            + " " + snippet(answer.body()));
+                }
+            });
+        }
+        assertThat(failures).isEmpty();
+        assertHealthy(server);
+    }
+
     /** The node still answers: readiness (where the ops endpoint exists) and a real login. */
     static void assertHealthy(TestServer node) {
         Http.Answer ready = node.http().get("/health/ready");

@@ -1,0 +1,262 @@
+package dev.twofold.reliability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.IThrowableProxy;
+import ch.qos.logback.core.read.ListAppender;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jwt.JWTClaimsSet;
+import dev.twofold.login.HostedLoginClient;
+import dev.twofold.testing.Fixtures;
+import dev.twofold.testing.Http;
+import dev.twofold.testing.TestServer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs every flow with Twofold's, Javalin's and Jdbi's loggers at DEBUG and collects every
+ * secret, code, password and token that was typed or issued; then neither the captured log
+ * nor a dump of every table holds any of them in clear.
+ */
+class SecretsTest {
+
+    /** Everything at DEBUG but Jetty, whose DEBUG log prints raw requests (see reliability.md). */
+    private static final String[] LOGGERS = {Logger.ROOT_LOGGER_NAME, "dev.twofold",
+        "io.javalin", "org.jdbi", "com.zaxxer", "org.flywaydb"};
+    private static final ListAppender<ILoggingEvent> EVENTS = new ListAppender<>();
+    private static final Map<String, Level> SAVED = new LinkedHashMap<>();
+    private static final Set<String> SECRETS = new LinkedHashSet<>();
+    private static TestServer server;
+
+    @BeforeAll
+    static void runEveryFlow() throws Exception {
+        server = TestServer.start();
+        server.fixtures().confidentialClient();
+        server.fixtures().publicClient();
+        server.fixtures().alice();
+        SECRETS.add(Fixtures.ALICE_PASSWORD);
+        SECRETS.add("s1-secret");
+        EVENTS.start();
+        Logger jetty = (Logger) LoggerFactory.getLogger("org.eclipse.jetty");
+        Level jettyLevel = jetty.getLevel();
+        jetty.setLevel(Level.INFO);
+        for (String name : LOGGERS) {
+            Logger logger = (Logger) LoggerFactory.getLogger(name);
+            SAVED.put(name, logger.getLevel());
+            logger.setLevel(Level.DEBUG);
+            if (name.equals(Logger.ROOT_LOGGER_NAME)) {
+                logger.addAppender(EVENTS);
+            }
+        }
+        try {
+            tokenFlows();
+            browserFlow();
+            signupAndManagement();
+            refusedFlows();
+        } finally {
+            for (String name : LOGGERS) {
+                Logger logger = (Logger) LoggerFactory.getLogger(name);
+                if (name.equals(Logger.ROOT_LOGGER_NAME)) {
+                    logger.detachAppender(EVENTS);
+                }
+                logger.setLevel(SAVED.get(name));
+            }
+            jetty.setLevel(jettyLevel);
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    private static Http http() {
+        return server.http();
+    }
+
+    private static Http.Answer collect(Http.Answer answer) {
+        if (answer.body() != null && answer.body().startsWith("{")) {
+            for (String field : List.of("access_token", "refresh_token", "id_token",
+                    "mfa_token", "oob_code", "secret", "client_secret", "recovery_code",
+                    "barcode_uri")) {
+                String value = answer.json().path(field).asText("");
+                if (value.length() >= 6) {
+                    SECRETS.add(value);
+                }
+            }
+        }
+        return answer;
+    }
+
+    private static void tokenFlows() {
+        Http.Answer login = collect(http().postForm("/oauth/token", Map.of("grant_type",
+                "password", "username", Fixtures.ALICE, "password", Fixtures.ALICE_PASSWORD,
+                "client_id", "c1", "client_secret", "s1-secret",
+                "scope", "openid offline_access")));
+        assertThat(login.status()).as(login.body()).isEqualTo(200);
+        collect(http().postJson("/oauth/token", Map.of("grant_type", Fixtures.PASSWORD_REALM,
+                "realm", "Username-Password-Authentication", "username", Fixtures.ALICE,
+                "password", Fixtures.ALICE_PASSWORD, "client_id", "c1",
+                "client_secret", "s1-secret")));
+        Http.Answer refreshed = collect(http().postForm("/oauth/token", Map.of("grant_type",
+                "refresh_token", "refresh_token", login.text("refresh_token"),
+                "client_id", "c1", "client_secret", "s1-secret")));
+        assertThat(refreshed.status()).isEqualTo(200);
+        // A replayed refresh token (reuse detection logs a WARN).
+        http().postForm("/oauth/token", Map.of("grant_type", "refresh_token",
+                "refresh_token", login.text("refresh_token"), "client_id", "c1",
+                "client_secret", "s1-secret"));
+        collect(http().postForm("/oauth/token", Map.of("grant_type", "client_credentials",
+                "client_id", "c1", "client_secret", "s1-secret",
+                "audience", server.issuer() + "api/v2/")));
+        http().get("/userinfo", login.text("access_token"));
+        http().postForm("/oauth/introspect", Map.of("token", refreshed.text("access_token"),
+                "client_id", "c1", "client_secret", "s1-secret"));
+        http().postForm("/oauth/revoke", Map.of("token", refreshed.text("refresh_token"),
+                "client_id", "c1", "client_secret", "s1-secret"));
+    }
+
+    private static void browserFlow() throws Exception {
+        String verifier = "v-" + UUID.randomUUID() + "-" + UUID.randomUUID();
+        SECRETS.add(verifier);
+        String challenge = Base64.getUrlEncoder().withoutPadding().encodeToString(
+                MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(
+                        StandardCharsets.US_ASCII)));
+        Map<String, String> parameters = new LinkedHashMap<>();
+        parameters.put("response_type", "code");
+        parameters.put("client_id", "spa");
+        parameters.put("redirect_uri", Fixtures.REDIRECT_URI);
+        parameters.put("scope", "openid offline_access");
+        parameters.put("state", "st-1");
+        parameters.put("code_challenge", challenge);
+        parameters.put("code_challenge_method", "S256");
+        HostedLoginClient browser = new HostedLoginClient(server.issuer());
+        // A wrong password first, then the right one.
+        Http.Answer start = browser.authorize(parameters);
+        HostedLoginClient.LoginForm form = browser.openLogin(start.header("Location"));
+        SECRETS.add(form.csrf());
+        browser.submit(form, Fixtures.ALICE, "Wrong-Password-77");
+        SECRETS.add("Wrong-Password-77");
+        String location = browser.login(parameters, Fixtures.ALICE, Fixtures.ALICE_PASSWORD);
+        String code = HostedLoginClient.query(location).get("code");
+        assertThat(code).startsWith("ac_");
+        SECRETS.add(code);
+        browser.cookies().getCookieStore().getCookies().forEach(cookie -> {
+            if (cookie.getValue().length() > 10) {
+                SECRETS.add(cookie.getValue());
+            }
+        });
+        collect(http().postForm("/oauth/token", Map.of("grant_type", "authorization_code",
+                "code", code, "redirect_uri", Fixtures.REDIRECT_URI, "client_id", "spa",
+                "code_verifier", verifier)));
+        // The code again: refused, and its family revoked.
+        http().postForm("/oauth/token", Map.of("grant_type", "authorization_code",
+                "code", code, "redirect_uri", Fixtures.REDIRECT_URI, "client_id", "spa",
+                "code_verifier", verifier));
+    }
+
+    private static void signupAndManagement() {
+        String password = "Signup-Pass-" + UUID.randomUUID();
+        SECRETS.add(password);
+        http().postJson("/dbconnections/signup", Map.of("client_id", "spa",
+                "email", "bob@example.com", "password", password,
+                "connection", "Username-Password-Authentication"));
+        String management = managementToken(server);
+        SECRETS.add(management);
+        String userPassword = "Managed-Pass-" + UUID.randomUUID();
+        SECRETS.add(userPassword);
+        http().postJson("/api/v2/users", Map.of("email", "carol@example.com",
+                "password", userPassword, "connection", "Username-Password-Authentication"),
+                management);
+        Http.Answer client = collect(http().postJson("/api/v2/clients", Map.of("name",
+                "Logged app", "app_type", "regular_web"), management));
+        assertThat(client.status()).as(client.body()).isIn(200, 201);
+    }
+
+    static String managementToken(TestServer server) {
+        long now = server.clock().millis();
+        JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(server.issuer())
+                .subject("mgmt@clients").audience(server.issuer() + "api/v2/")
+                .issueTime(new Date(now)).expirationTime(new Date(now + 3_600_000))
+                .jwtID(UUID.randomUUID().toString()).claim("client_id", "mgmt")
+                .claim("scope", "read:users create:users read:clients create:clients"
+                        + " update:users delete:users update:clients delete:clients")
+                .build();
+        return server.server().services().signingKeys().sign(JWSAlgorithm.RS256,
+                new JOSEObjectType("at+jwt"), claims);
+    }
+
+    private static void refusedFlows() {
+        http().postForm("/oauth/token", Map.of("grant_type", "password", "username",
+                Fixtures.ALICE, "password", "Typed-Wrong-1", "client_id", "c1",
+                "client_secret", "s1-secret"));
+        SECRETS.add("Typed-Wrong-1");
+        http().postForm("/oauth/token", Map.of("grant_type", "client_credentials",
+                "client_id", "c1", "client_secret", "typed-wrong-secret"));
+        SECRETS.add("typed-wrong-secret");
+        http().postForm("/oauth/token", Map.of("grant_type", "refresh_token",
+                "refresh_token", "rt_typed-unknown-refresh-token", "client_id", "c1",
+                "client_secret", "s1-secret"));
+        SECRETS.add("rt_typed-unknown-refresh-token");
+    }
+
+    private static String allLogText() {
+        StringBuilder text = new StringBuilder();
+        for (ILoggingEvent event : EVENTS.list) {
+            text.append(event.getFormattedMessage()).append('\n');
+            for (IThrowableProxy t = event.getThrowableProxy(); t != null; t = t.getCause()) {
+                text.append(t.getMessage()).append('\n');
+            }
+        }
+        return text.toString();
+    }
+
+    @Test
+    void logsWhenEveryFlowRanAtDebugThenHoldNoSecretCodeOrToken() {
+        String log = allLogText();
+        assertThat(EVENTS.list).as("DEBUG logging was captured")
+                .anyMatch(event -> event.getLevel() == Level.DEBUG)
+                .anyMatch(event -> event.getLevel() == Level.WARN);
+        assertThat(SECRETS).hasSizeGreaterThan(15);
+        List<String> leaked = new ArrayList<>();
+        for (String secret : SECRETS) {
+            if (log.contains(secret) || (secret.length() > 24
+                    && log.contains(secret.substring(secret.length() - 24)))) {
+                leaked.add(secret.substring(0, Math.min(12, secret.length())) + "…");
+            }
+        }
+        assertThat(leaked).as("secrets found in the log").isEmpty();
+    }
+
+    @Test
+    void databaseDumpWhenEveryFlowRanThenHoldsNoSecretInClear() {
+        String dump = DatabaseDump.of(server);
+        assertThat(dump).contains("alice@example.com");
+        List<String> found = new ArrayList<>();
+        for (String secret : SECRETS) {
+            String probe = secret.length() > 24 ? secret.substring(secret.length() - 24)
+                    : secret;
+            if (dump.contains(probe)) {
+                found.add(secret.substring(0, Math.min(12, secret.length())) + "…");
+            }
+        }
+        assertThat(found).as("secrets stored in clear").isEmpty();
+    }
+}
