@@ -60,6 +60,10 @@ public final class AuthenticatorStore {
 
     /** Inserts an unconfirmed authenticator, replacing the user's unconfirmed one of its kind. */
     public void insertPending(Handle handle, Authenticator authenticator) {
+        // Concurrent enrollments of one user queue on the user's row; without it, under READ
+        // COMMITTED each DELETE misses the others' uncommitted rows and every one stays pending.
+        handle.createQuery("SELECT user_id FROM users WHERE user_id = :userId FOR UPDATE")
+                .bind("userId", authenticator.userId()).mapTo(String.class).findOne();
         handle.createUpdate("DELETE FROM authenticators WHERE user_id = :userId"
                         + " AND kind = :kind AND active = FALSE")
                 .bind("userId", authenticator.userId())
