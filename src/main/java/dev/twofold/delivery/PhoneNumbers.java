@@ -51,12 +51,14 @@ public final class PhoneNumbers {
                     + " such as +15555550100 (+, country code, number).");
         }
         PhoneNumber number = parse(raw);
-        if (number == null || !UTIL.isPossibleNumber(number)) {
+        String e164 = number == null ? null : UTIL.format(number, PhoneNumberFormat.E164);
+        // libphonenumber calls some numbers possible that are longer than E.164's 15 digits.
+        if (number == null || !UTIL.isPossibleNumber(number) || !isE164(e164)) {
             throw ProtocolError.invalidRequest("The phone number '" + echo(raw) + "' is not a"
                     + " possible phone number; send it in E.164 form such as +15555550100"
                     + " (+, country code, number).");
         }
-        return UTIL.format(number, PhoneNumberFormat.E164);
+        return e164;
     }
 
     /** Whether the text is already in E.164 form: +, country code, at most 15 digits. */
