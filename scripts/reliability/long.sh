@@ -5,6 +5,6 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
-./mvnw -o test -Dtwofold.skipH2=true -Dtwofold.long=true \
+./mvnw -o test -Dtwofold.skipH2=true -Dtwofold.skipFuzzRegression=true -Dtwofold.long=true \
   -Dtest='GuessingTest,CrashRestartTest,MfaRaceTest,ManyNodesTest' \
   -Dsurefire.failIfNoSpecifiedTests=false "$@" | grep -E 'FIGURES|after crash|Tests run|FAIL'
