@@ -113,6 +113,8 @@ public final class LoginFlow {
                 pending.clientId(), request.audience(), request.scope(), session.amr(),
                 session.passedSecondFactor() ? Optional.of(Authentication.ACR_MFA)
                         : Optional.empty(), session.authTime(), request.nonce());
-        context.redirect(codes.issue(pending, authentication));
+        String location = codes.issue(pending, authentication);
+        services.users().recordLogin(session.userId(), services.clock().millis());
+        context.redirect(location);
     }
 }

@@ -280,4 +280,21 @@ class HostedLoginTest {
                     location.startsWith("https://login.example.com/login?request="));
         }
     }
+
+    @Test
+    void loginWhenCodeIssuedThenUserLoginsCountAndLastLoginUpdated() {
+        server.clock().advance(Duration.ofSeconds(7));
+        var carol = server.fixtures().user("carol.logins@example.com", "Carol-Password-1");
+        long before = server.clock().millis();
+        HostedLoginClient browser = new HostedLoginClient(server.issuer());
+
+        String location = browser.login(request(), "carol.logins@example.com",
+                "Carol-Password-1");
+
+        assertThat(location).startsWith(Fixtures.REDIRECT_URI + "?code=");
+        var after = server.server().services().users().find(carol.userId()).orElseThrow();
+        assertThat(after.loginsCount()).isEqualTo(carol.loginsCount() + 1);
+        assertThat(after.lastLogin()).hasValueSatisfying(time ->
+                assertThat(time).isGreaterThanOrEqualTo(before));
+    }
 }

@@ -156,8 +156,11 @@ class LogoutTest {
         HostedLoginClient browser = new HostedLoginClient(server.issuer());
         String idToken = idToken(signIn(browser));
         String[] parts = idToken.split("\\.");
-        String forged = parts[0] + "." + parts[1] + "." + parts[2].substring(0, 10) + "A"
-                + parts[2].substring(11);
+        char original = parts[2].charAt(10);
+        char replacement = original == 'A' ? 'B' : 'A';
+        String forged = parts[0] + "." + parts[1] + "." + parts[2].substring(0, 10)
+                + replacement + parts[2].substring(11);
+        assertThat(forged).isNotEqualTo(idToken);
 
         Http.Answer answer = browser.get(server.issuer() + "oidc/logout?" + Http.form(Map.of(
                 "id_token_hint", forged, "post_logout_redirect_uri", LOGOUT_URL)));
