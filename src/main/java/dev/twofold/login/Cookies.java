@@ -17,6 +17,7 @@ final class Cookies {
 
     static final String SESSION = "twofold_session";
     static final String BROWSER = "twofold_browser";
+    static final String DEVICE = "twofold_device";
 
     private final Services services;
 
@@ -53,6 +54,15 @@ final class Cookies {
         String fresh = Randoms.token("brw_");
         set(context, name(BROWSER), fresh, null);
         return fresh;
+    }
+
+    /** The remembered-device cookie, set when the user ticks "remember this device". */
+    Optional<String> device(Context context) {
+        return Optional.ofNullable(context.cookie(name(DEVICE)));
+    }
+
+    void setDevice(Context context, String value, Duration maxAge) {
+        set(context, name(DEVICE), value, maxAge);
     }
 
     Optional<String> existingBrowser(Context context) {

@@ -11,6 +11,7 @@ import dev.twofold.store.Client;
 import dev.twofold.store.User;
 import io.javalin.http.Context;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 
 /**
@@ -63,12 +64,23 @@ public final class LoginFlow {
                         .filter(user -> !user.blocked()).isPresent());
     }
 
+    /**
+     * A session that passed a second factor stays usable for the first factor: when its
+     * second factor is older than max_age, the second-factor step asks for a fresh one
+     * (step-up) instead of the password again.
+     */
     private boolean withinMaxAge(BrowserSession session, AuthorizeRequest request) {
-        if (request.maxAgeSeconds().isEmpty()) {
+        if (request.maxAgeSeconds().isEmpty() || session.passedSecondFactor()) {
             return true;
         }
-        Duration age = Duration.between(session.authTime(), services.clock().instant());
-        return age.toSeconds() <= request.maxAgeSeconds().get();
+        return withinMaxAge(session.authTime(), request, services.clock().instant());
+    }
+
+    /** Whether {@code time} is no older than the request's max_age (true without one). */
+    static boolean withinMaxAge(Instant time, AuthorizeRequest request, Instant now) {
+        return request.maxAgeSeconds()
+                .map(maxAge -> Duration.between(time, now).toSeconds() <= maxAge)
+                .orElse(true);
     }
 
     /** Step 2: ask the second-factor step; then step 3, or the page it names. */
@@ -79,7 +91,8 @@ public final class LoginFlow {
         User user = services.users().find(session.userId()).orElseThrow(() ->
                 ProtocolError.accessDenied("The user of this session no longer exists."));
         var decision = secondFactor.decide(
-                new SecondFactorStep.Context(pending, client, user, session));
+                new SecondFactorStep.Context(pending, client, user, session,
+                        cookies.device(context)));
         switch (decision) {
             case SecondFactorStep.Decision.NotRequired notRequired ->
                     issueCode(context, pending, session);
@@ -105,6 +118,12 @@ public final class LoginFlow {
         issueCode(context, pending, session);
     }
 
+    /** OIDC auth_time: the last time the user actively proved a factor in this session. */
+    private static Instant lastAuthentication(BrowserSession session) {
+        return session.mfaTime().filter(mfa -> mfa.isAfter(session.authTime()))
+                .orElse(session.authTime());
+    }
+
     /** Step 3: the authorization code, bound to everything the session proved. */
     private void issueCode(Context context, PendingAuthorization pending,
                            BrowserSession session) {
@@ -112,7 +131,7 @@ public final class LoginFlow {
         Authentication authentication = new Authentication(session.userId(),
                 pending.clientId(), request.audience(), request.scope(), session.amr(),
                 session.passedSecondFactor() ? Optional.of(Authentication.ACR_MFA)
-                        : Optional.empty(), session.authTime(), request.nonce());
+                        : Optional.empty(), lastAuthentication(session), request.nonce());
         String location = codes.issue(pending, authentication);
         services.users().recordLogin(session.userId(), services.clock().millis());
         context.redirect(location);

@@ -3,6 +3,7 @@ package dev.twofold.login;
 import dev.twofold.mfa.AttemptLimiter;
 import dev.twofold.mfa.MfaPolicy;
 import dev.twofold.mfa.MfaSettings;
+import dev.twofold.mfa.device.RememberedDeviceStore;
 import dev.twofold.oauth.authorize.AuthorizationCodeGrant;
 import dev.twofold.oauth.authorize.AuthorizationCodeStore;
 import dev.twofold.oauth.authorize.AuthorizeEndpoint;
@@ -36,14 +37,15 @@ public final class LoginModule {
                         Duration.ofDays(3)));
         Cookies cookies = new Cookies(services);
         Pages pages = new Pages(services);
+        RememberedDeviceStore devices = new RememberedDeviceStore(services);
         LoginFlow flow = new LoginFlow(services, sessions, codes,
-                new MfaSecondFactorStep(MfaPolicy.of(services), services), cookies);
+                new MfaSecondFactorStep(MfaPolicy.of(services), services, devices), cookies);
         BrowserBinding binding = new BrowserBinding(pending, cookies);
         LoginEndpoint login = new LoginEndpoint(services, binding, sessions, flow, cookies,
                 pages);
         MfaChallengeEndpoint challenge = new MfaChallengeEndpoint(services, binding, sessions,
                 new AttemptLimiter(services.database(), services.clock(),
-                        MfaSettings.from(services.settings())), flow, cookies, pages);
+                        MfaSettings.from(services.settings())), flow, cookies, pages, devices);
         LogoutEndpoint logout = new LogoutEndpoint(services, sessions, cookies, pages);
 
         app.get("/authorize", new AuthorizeEndpoint(services, pending, login)::handle);

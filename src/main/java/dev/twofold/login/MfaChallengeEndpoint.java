@@ -5,6 +5,7 @@ import dev.twofold.mfa.Authenticator;
 import dev.twofold.mfa.AuthenticatorKind;
 import dev.twofold.mfa.AuthenticatorStore;
 import dev.twofold.mfa.Factors;
+import dev.twofold.mfa.device.RememberedDeviceStore;
 import dev.twofold.mfa.totp.Base32;
 import dev.twofold.mfa.totp.TotpVerifier;
 import dev.twofold.oauth.authorize.PendingAuthorization;
@@ -40,9 +41,12 @@ final class MfaChallengeEndpoint {
     private final LoginFlow flow;
     private final Cookies cookies;
     private final Pages pages;
+    private final RememberedDeviceStore devices;
 
     MfaChallengeEndpoint(Services services, BrowserBinding binding, BrowserSessionStore sessions,
-                         AttemptLimiter limiter, LoginFlow flow, Cookies cookies, Pages pages) {
+                         AttemptLimiter limiter, LoginFlow flow, Cookies cookies, Pages pages,
+                         RememberedDeviceStore devices) {
+        this.devices = devices;
         this.services = services;
         this.binding = binding;
         this.sessions = sessions;
@@ -82,6 +86,10 @@ final class MfaChallengeEndpoint {
             }
             BrowserSession stronger = sessions.recordSecondFactor(session,
                     passed.get().kind().amr());
+            if (form.single("remember").filter("yes"::equals).isPresent()) {
+                cookies.setDevice(context, devices.remember(session.userId(),
+                        pending.clientId(), RememberedDeviceStore.BROWSER), devices.lifetime());
+            }
             flow.afterSecondFactor(context, pending, stronger);
         } catch (ProtocolError error) {
             refuse(context, error);
@@ -147,7 +155,8 @@ final class MfaChallengeEndpoint {
         String clientName = services.clients().find(pending.clientId())
                 .map(client -> client.name()).orElse(pending.clientId());
         pages.otp(context, new Pages.OtpForm(pending.id(), binding.csrf(context, pending),
-                clientName, error), pending.request().redirectUri());
+                clientName, error, devices.lifetime().toDays()),
+                pending.request().redirectUri());
     }
 
     private void refuse(Context context, ProtocolError error) {

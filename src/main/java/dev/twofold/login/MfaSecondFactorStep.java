@@ -1,33 +1,64 @@
 package dev.twofold.login;
 
 import dev.twofold.mfa.MfaPolicy;
+import dev.twofold.mfa.device.RememberedDeviceStore;
 import dev.twofold.server.Services;
+import java.util.Arrays;
 
 /**
  * The second-factor step backed by the tenant's MFA policy ({@link MfaPolicy}, shared with the
- * token endpoint's gate): a session that already passed a second factor goes on; otherwise,
- * when the policy asks, the browser is sent to the challenge page. Thread-safe.
+ * token endpoint's gate). A session whose second factor is no older than the request's
+ * {@code max_age} goes on; a second factor older than {@code max_age} is asked again
+ * (step-up). Otherwise, when the policy (or {@code acr_values}) asks, the browser is sent to
+ * the challenge page, unless it is a remembered device of this user and client and the
+ * request neither names the multi-factor acr nor targets the MFA API. Thread-safe.
  */
 final class MfaSecondFactorStep implements SecondFactorStep {
 
     private final MfaPolicy policy;
     private final Services services;
+    private final RememberedDeviceStore devices;
 
-    MfaSecondFactorStep(MfaPolicy policy, Services services) {
+    MfaSecondFactorStep(MfaPolicy policy, Services services, RememberedDeviceStore devices) {
         this.policy = policy;
         this.services = services;
+        this.devices = devices;
     }
 
     @Override
     public Decision decide(Context context) {
-        if (context.session().passedSecondFactor()) {
-            return new Decision.NotRequired();
-        }
         var request = context.pending().request();
+        var session = context.session();
+        if (session.passedSecondFactor()) {
+            if (LoginFlow.withinMaxAge(session.mfaTime().orElseThrow(), request,
+                    services.clock().instant())) {
+                return new Decision.NotRequired();
+            }
+            return challenge(context);
+        }
         if (!policy.requiresSecondFactor(context.user().userId(), context.client(),
                 request.audience(), request.acrValues())) {
             return new Decision.NotRequired();
         }
+        if (mayUseRememberedDevice(context) && context.rememberedDevice().filter(value ->
+                devices.honours(value, context.user(), context.client().clientId()))
+                .isPresent()) {
+            return new Decision.NotRequired();
+        }
+        return challenge(context);
+    }
+
+    /** Never when the app asked for the multi-factor acr or for a token of the MFA API. */
+    private boolean mayUseRememberedDevice(Context context) {
+        var request = context.pending().request();
+        boolean asksForMfa = request.acrValues().stream()
+                .flatMap(values -> Arrays.stream(values.trim().split(" +")))
+                .anyMatch(dev.twofold.oauth.Authentication.ACR_MFA::equals);
+        boolean mfaApi = request.audience().filter(services.mfaAudience()::equals).isPresent();
+        return !asksForMfa && !mfaApi;
+    }
+
+    private Decision challenge(Context context) {
         return new Decision.Required(services.issuer() + "login/mfa?request="
                 + context.pending().id());
     }

@@ -47,7 +47,8 @@ final class Pages {
     }
 
     /** The fields of the one-time-code form of the second factor. */
-    record OtpForm(String requestId, String csrf, String clientName, Optional<String> error) {
+    record OtpForm(String requestId, String csrf, String clientName, Optional<String> error,
+                   long rememberDays) {
     }
 
     void otp(Context context, OtpForm form, String redirectUri) {
@@ -63,6 +64,9 @@ final class Pages {
                 + "<input id=\"otp\" name=\"otp\" type=\"text\" inputmode=\"numeric\""
                 + " autocomplete=\"one-time-code\" pattern=\"[0-9]{6}\" maxlength=\"6\""
                 + " required autofocus>\n"
+                + "<label class=\"check\"><input type=\"checkbox\" name=\"remember\""
+                + " value=\"yes\"> Remember this device for "
+                + form.rememberDays() + " days</label>\n"
                 + "<button type=\"submit\">Verify</button>\n</form>\n";
         send(context, 200, "Verify it is you", body, Optional.of(redirectUri));
     }

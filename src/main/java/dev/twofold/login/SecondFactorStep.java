@@ -3,6 +3,7 @@ package dev.twofold.login;
 import dev.twofold.oauth.authorize.PendingAuthorization;
 import dev.twofold.store.Client;
 import dev.twofold.store.User;
+import java.util.Optional;
 
 /**
  * The second step of the hosted login: after the first factor, decides whether a second one
@@ -15,9 +16,13 @@ public interface SecondFactorStep {
     /** A step that never requires a second factor. */
     SecondFactorStep NEVER = context -> new Decision.NotRequired();
 
-    /** What the flow knows when it asks. */
+    /**
+     * What the flow knows when it asks.
+     *
+     * @param rememberedDevice the browser's remembered-device cookie, if it sent one
+     */
     record Context(PendingAuthorization pending, Client client, User user,
-                   BrowserSession session) {
+                   BrowserSession session, Optional<String> rememberedDevice) {
     }
 
     /** The answer: go on to the code, or show a page first. */

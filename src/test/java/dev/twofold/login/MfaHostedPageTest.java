@@ -222,4 +222,111 @@ class MfaHostedPageTest {
 
         assertThat(answer.status()).isEqualTo(403);
     }
+
+    private static String tokensAuthTimeAcr(String location) throws Exception {
+        Map<String, String> query = HostedLoginClient.query(location);
+        Http.Answer tokens = server.http().postForm("/oauth/token", Map.of(
+                "grant_type", "authorization_code", "client_id", "spa", "code",
+                query.get("code"), "redirect_uri", Fixtures.REDIRECT_URI,
+                "code_verifier", VERIFIER));
+        JWTClaimsSet idToken = SignedJWT.parse(tokens.text("id_token")).getJWTClaimsSet();
+        return idToken.getDateClaim("auth_time").toInstant().getEpochSecond() + " "
+                + idToken.getStringClaim("acr");
+    }
+
+    @Test
+    void authorizeWhenMfaOlderThanMaxAgeThenFreshSecondFactorWithoutPassword()
+            throws Exception {
+        freshTimeStep();
+        HostedLoginClient browser = new HostedLoginClient(server.issuer());
+        submitOtp(browser, passwordThenChallengePage(browser, Fixtures.ALICE,
+                Fixtures.ALICE_PASSWORD), totp(0));
+        server.clock().advance(Duration.ofMinutes(10));
+
+        Http.Answer stepUp = browser.authorize(request("max_age", "300"));
+        String page = browser.get(stepUp.header("Location")).body();
+        Http.Answer done = submitOtp(browser, page, totp(0));
+
+        assertThat(stepUp.header("Location")).startsWith(server.issuer() + "login/mfa?");
+        assertThat(done.header("Location")).startsWith(Fixtures.REDIRECT_URI + "?code=");
+        assertThat(tokensAuthTimeAcr(done.header("Location"))).isEqualTo(
+                server.clock().instant().getEpochSecond() + " " + Authentication.ACR_MFA);
+    }
+
+    @Test
+    void authorizeWhenMfaWithinMaxAgeThenCodeWithoutAnyPage() throws Exception {
+        freshTimeStep();
+        HostedLoginClient browser = new HostedLoginClient(server.issuer());
+        submitOtp(browser, passwordThenChallengePage(browser, Fixtures.ALICE,
+                Fixtures.ALICE_PASSWORD), totp(0));
+        server.clock().advance(Duration.ofSeconds(30));
+
+        Http.Answer again = browser.authorize(request("max_age", "300"));
+
+        assertThat(again.header("Location")).startsWith(Fixtures.REDIRECT_URI + "?code=");
+    }
+
+    private static User rememberingUser(String email) {
+        User user = server.fixtures().user(email, "Remember-Password-1");
+        enrollTotp(server.server().services(), user.userId());
+        return user;
+    }
+
+    private static HostedLoginClient loginRemembering(String email) throws Exception {
+        freshTimeStep();
+        HostedLoginClient browser = new HostedLoginClient(server.issuer());
+        String page = passwordThenChallengePage(browser, email, "Remember-Password-1");
+        Http.Answer answer = browser.postForm(server.issuer() + "login/mfa", Map.of(
+                "request", hidden(page, "request"), "csrf", hidden(page, "csrf"),
+                "otp", totp(0), "remember", "yes"));
+        assertThat(answer.header("Location")).startsWith(Fixtures.REDIRECT_URI + "?code=");
+        assertThat(page).contains("name=\"remember\"", "Remember this device for 30 days");
+        return browser;
+    }
+
+    @Test
+    void loginWhenDeviceRememberedThenPasswordOnlyNextTime() throws Exception {
+        rememberingUser("dora.remember@example.com");
+        HostedLoginClient browser = loginRemembering("dora.remember@example.com");
+
+        String location = browser.login(request("prompt", "login"),
+                "dora.remember@example.com", "Remember-Password-1");
+
+        assertThat(location).startsWith(Fixtures.REDIRECT_URI + "?code=");
+    }
+
+    @Test
+    void loginWhenDeviceRememberedButAcrValuesAskMfaThenChallenge() throws Exception {
+        rememberingUser("erin.remember@example.com");
+        HostedLoginClient browser = loginRemembering("erin.remember@example.com");
+
+        String location = browser.login(request("prompt", "login", "acr_values",
+                Authentication.ACR_MFA), "erin.remember@example.com", "Remember-Password-1");
+
+        assertThat(location).startsWith(server.issuer() + "login/mfa?request=");
+    }
+
+    @Test
+    void loginWhenRememberedDeviceOfAnotherUserThenChallenge() throws Exception {
+        rememberingUser("finn.remember@example.com");
+        rememberingUser("gail.remember@example.com");
+        HostedLoginClient browser = loginRemembering("finn.remember@example.com");
+
+        String location = browser.login(request("prompt", "login"),
+                "gail.remember@example.com", "Remember-Password-1");
+
+        assertThat(location).startsWith(server.issuer() + "login/mfa?request=");
+    }
+
+    @Test
+    void loginWhenFactorAddedAfterRememberingThenChallengeAgain() throws Exception {
+        User hugo = rememberingUser("hugo.remember@example.com");
+        HostedLoginClient browser = loginRemembering("hugo.remember@example.com");
+        enrollTotp(server.server().services(), hugo.userId());
+
+        String location = browser.login(request("prompt", "login"),
+                "hugo.remember@example.com", "Remember-Password-1");
+
+        assertThat(location).startsWith(server.issuer() + "login/mfa?request=");
+    }
 }
