@@ -50,7 +50,8 @@ public final class MfaPolicy {
                         && authenticators.hasActiveFactor(userId));
     }
 
-    private static boolean asksForMultiFactor(Optional<String> acrValues) {
+    /** Whether {@code acr_values} names the multi-factor acr. */
+    public static boolean asksForMultiFactor(Optional<String> acrValues) {
         return acrValues.stream()
                 .flatMap(values -> Arrays.stream(values.trim().split(" +")))
                 .anyMatch(Authentication.ACR_MFA::equals);
