@@ -5,13 +5,13 @@ import java.util.Locale;
 import java.util.Optional;
 
 /** Reads the RFC 6750 §2.1 {@code Authorization: Bearer} header. Stateless. */
-final class Bearer {
+public final class Bearer {
 
     private Bearer() {
     }
 
     /** The token of the header, or empty when there is no bearer header. */
-    static Optional<String> token(Context context) {
+    public static Optional<String> token(Context context) {
         String header = context.header("Authorization");
         if (header == null || !header.toLowerCase(Locale.ROOT).startsWith("bearer ")) {
             return Optional.empty();
