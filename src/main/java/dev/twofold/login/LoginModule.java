@@ -43,9 +43,12 @@ public final class LoginModule {
         BrowserBinding binding = new BrowserBinding(pending, cookies);
         LoginEndpoint login = new LoginEndpoint(services, binding, sessions, flow, cookies,
                 pages);
+        AttemptLimiter limiter = new AttemptLimiter(services.database(), services.clock(),
+                MfaSettings.from(services.settings()));
         MfaChallengeEndpoint challenge = new MfaChallengeEndpoint(services, binding, sessions,
-                new AttemptLimiter(services.database(), services.clock(),
-                        MfaSettings.from(services.settings())), flow, cookies, pages, devices);
+                limiter, flow, cookies, pages, devices);
+        RecoveryCodeEndpoint recovery = new RecoveryCodeEndpoint(services, binding, sessions,
+                limiter, flow, cookies, pages);
         LogoutEndpoint logout = new LogoutEndpoint(services, sessions, cookies, pages);
 
         app.get("/authorize", new AuthorizeEndpoint(services, pending, login)::handle);
@@ -53,6 +56,9 @@ public final class LoginModule {
         app.post("/login", login::submit);
         app.get("/login/mfa", challenge::show);
         app.post("/login/mfa", challenge::submit);
+        app.get("/login/mfa/recovery", recovery::show);
+        app.post("/login/mfa/recovery", recovery::submit);
+        app.post("/login/mfa/continue", recovery::proceed);
         app.get("/login/assets/login.css", LoginModule::stylesheet);
         app.get("/v2/logout", logout::auth0);
         app.get("/oidc/logout", logout::oidc);

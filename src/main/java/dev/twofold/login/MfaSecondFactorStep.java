@@ -3,7 +3,6 @@ package dev.twofold.login;
 import dev.twofold.mfa.MfaPolicy;
 import dev.twofold.mfa.device.RememberedDeviceStore;
 import dev.twofold.server.Services;
-import java.util.Arrays;
 
 /**
  * The second-factor step backed by the tenant's MFA policy ({@link MfaPolicy}, shared with the
@@ -51,11 +50,7 @@ final class MfaSecondFactorStep implements SecondFactorStep {
     /** Never when the app asked for the multi-factor acr or for a token of the MFA API. */
     private boolean mayUseRememberedDevice(Context context) {
         var request = context.pending().request();
-        boolean asksForMfa = request.acrValues().stream()
-                .flatMap(values -> Arrays.stream(values.trim().split(" +")))
-                .anyMatch(dev.twofold.oauth.Authentication.ACR_MFA::equals);
-        boolean mfaApi = request.audience().filter(services.mfaAudience()::equals).isPresent();
-        return !asksForMfa && !mfaApi;
+        return devices.mayApply(request.audience(), request.acrValues());
     }
 
     private Decision challenge(Context context) {

@@ -67,8 +67,49 @@ final class Pages {
                 + "<label class=\"check\"><input type=\"checkbox\" name=\"remember\""
                 + " value=\"yes\"> Remember this device for "
                 + form.rememberDays() + " days</label>\n"
-                + "<button type=\"submit\">Verify</button>\n</form>\n";
+                + "<button type=\"submit\">Verify</button>\n</form>\n"
+                + "<p class=\"alt\"><a href=\"" + escape(services.issuer()
+                + "login/mfa/recovery?request=" + form.requestId())
+                + "\">Use a recovery code instead</a></p>\n";
         send(context, 200, "Verify it is you", body, Optional.of(redirectUri));
+    }
+
+    /** The fields of the recovery-code form. */
+    record RecoveryForm(String requestId, String csrf, Optional<String> error) {
+    }
+
+    void recoveryCode(Context context, RecoveryForm form, String redirectUri) {
+        String error = form.error().map(text -> "<p class=\"error\" role=\"alert\">"
+                + escape(text) + "</p>\n").orElse("");
+        String body = "<h1>Use a recovery code</h1>\n"
+                + "<p class=\"lead\">Enter the recovery code you saved when you set up"
+                + " two-step verification.</p>\n" + error
+                + "<form method=\"post\" action=\""
+                + escape(services.issuer() + "login/mfa/recovery") + "\">\n"
+                + hidden("request", form.requestId()) + hidden("csrf", form.csrf())
+                + "<label for=\"recovery_code\">Recovery code</label>\n"
+                + "<input id=\"recovery_code\" name=\"recovery_code\" type=\"text\""
+                + " autocomplete=\"off\" autocapitalize=\"characters\" spellcheck=\"false\""
+                + " required autofocus>\n"
+                + "<button type=\"submit\">Verify</button>\n</form>\n";
+        send(context, 200, "Use a recovery code", body, Optional.of(redirectUri));
+    }
+
+    /** The new recovery code, shown once, and the confirmation that leads on. */
+    record NewRecoveryCode(String requestId, String csrf, String code) {
+    }
+
+    void newRecoveryCode(Context context, NewRecoveryCode form, String redirectUri) {
+        String body = "<h1>Save your new recovery code</h1>\n"
+                + "<p class=\"lead\">The code you used no longer works. Keep this one"
+                + " somewhere safe: it is shown only once.</p>\n"
+                + "<p class=\"secret\" id=\"recovery-code\">" + escape(form.code())
+                + "</p>\n"
+                + "<form method=\"post\" action=\""
+                + escape(services.issuer() + "login/mfa/continue") + "\">\n"
+                + hidden("request", form.requestId()) + hidden("csrf", form.csrf())
+                + "<button type=\"submit\" autofocus>I have saved it</button>\n</form>\n";
+        send(context, 200, "Save your new recovery code", body, Optional.of(redirectUri));
     }
 
     void error(Context context, int status, String title, String message) {

@@ -6,6 +6,7 @@ import static dev.twofold.management.ManagementScopes.READ_AUTHENTICATION_METHOD
 import static dev.twofold.management.ManagementScopes.READ_USERS;
 import static dev.twofold.management.ManagementScopes.UPDATE_USERS;
 
+import dev.twofold.mfa.device.RememberedDeviceStore;
 import dev.twofold.server.Services;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
@@ -48,6 +49,7 @@ final class UserFactorsEndpoint {
         routes.delete("/users/{id}/authenticators", DELETE_GUARDIAN_ENROLLMENTS,
                 this::deleteAll);
         routes.post("/users/{id}/recovery-code-regeneration", UPDATE_USERS, this::regenerate);
+        routes.delete("/users/{id}/remembered-devices", UPDATE_USERS, this::forgetDevices);
     }
 
     private String existingUser(Context context) {
@@ -84,6 +86,12 @@ final class UserFactorsEndpoint {
 
     private void deleteAll(Context context) {
         factors.deleteAll(existingUser(context));
+        context.status(204);
+    }
+
+    /** Ends every remembered browser and device_token of the user (hosted-login.md). */
+    private void forgetDevices(Context context) {
+        new RememberedDeviceStore(services).revokeAll(existingUser(context));
         context.status(204);
     }
 

@@ -1,5 +1,8 @@
 package dev.twofold.mfa;
 
+import dev.twofold.mfa.device.RememberDeviceGrant;
+import dev.twofold.mfa.device.RememberedDeviceStore;
+import dev.twofold.mfa.device.RememberedDevicesEndpoint;
 import dev.twofold.mfa.oob.OobChallenges;
 import dev.twofold.mfa.recovery.RecoveryCodes;
 import dev.twofold.ops.Lockouts;
@@ -39,11 +42,15 @@ public final class MfaModule {
         SecondFactorCompletion completion = new SecondFactorCompletion(services, reader,
                 authenticators, recoveryCodes, transactions, limiter);
 
+        RememberedDeviceStore devices = new RememberedDeviceStore(services);
         services.mfaGate(new PolicyMfaGate(new MfaPolicy(services, authenticators, factors),
-                transactions));
-        services.addGrant(new OtpGrant(services, completion, authenticators, factors));
-        services.addGrant(new OobGrant(services, completion, authenticators, challenges));
-        services.addGrant(new RecoveryCodeGrant(completion, recoveryCodes));
+                transactions, devices));
+        services.addGrant(new RememberDeviceGrant(
+                new OtpGrant(services, completion, authenticators, factors), reader, devices));
+        services.addGrant(new RememberDeviceGrant(
+                new OobGrant(services, completion, authenticators, challenges), reader, devices));
+        services.addGrant(new RememberDeviceGrant(
+                new RecoveryCodeGrant(completion, recoveryCodes), reader, devices));
 
         AssociateEndpoint associate = new AssociateEndpoint(services, reader, clientCheck,
                 authenticators, recoveryCodes, challenges, factors, settings);
@@ -55,6 +62,10 @@ public final class MfaModule {
         app.post("/mfa/challenge", challenge::handle);
         app.get("/mfa/authenticators", list::list);
         app.delete("/mfa/authenticators/{id}", list::delete);
+        RememberedDevicesEndpoint remembered = new RememberedDevicesEndpoint(services, reader,
+                devices);
+        app.get("/mfa/remembered-devices", remembered::list);
+        app.delete("/mfa/remembered-devices/{id}", remembered::delete);
         purgeRegularly(services, transactions);
     }
 

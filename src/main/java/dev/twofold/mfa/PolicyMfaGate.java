@@ -1,5 +1,6 @@
 package dev.twofold.mfa;
 
+import dev.twofold.mfa.device.RememberedDeviceStore;
 import dev.twofold.oauth.Authentication;
 import dev.twofold.oauth.MfaGate;
 import dev.twofold.server.Params;
@@ -15,10 +16,13 @@ public final class PolicyMfaGate implements MfaGate {
 
     private final MfaPolicy policy;
     private final MfaTransactionStore transactions;
+    private final RememberedDeviceStore devices;
 
-    public PolicyMfaGate(MfaPolicy policy, MfaTransactionStore transactions) {
+    public PolicyMfaGate(MfaPolicy policy, MfaTransactionStore transactions,
+                         RememberedDeviceStore devices) {
         this.policy = policy;
         this.transactions = transactions;
+        this.devices = devices;
     }
 
     @Override
@@ -29,9 +33,20 @@ public final class PolicyMfaGate implements MfaGate {
                 params.single("acr_values"))) {
             return authentication;
         }
+        if (rememberedDevice(authentication, client, params)) {
+            return authentication;
+        }
         String mfaToken = transactions.startLogin(authentication);
         throw ProtocolError.of(403, "mfa_required", "Multifactor authentication required")
                 .withField("mfa_token", mfaToken)
                 .withField("mfa_requirements", policy.requirements(authentication.userId()));
+    }
+
+    /** A {@code device_token} from an earlier MFA grant with {@code remember_device=true}. */
+    private boolean rememberedDevice(Authentication authentication, Client client,
+                                     Params params) {
+        return devices.mayApply(authentication.audience(), params.single("acr_values"))
+                && params.single("device_token").filter(token -> devices.honours(token,
+                        authentication.userId(), client.clientId())).isPresent();
     }
 }

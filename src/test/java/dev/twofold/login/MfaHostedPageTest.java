@@ -243,14 +243,17 @@ class MfaHostedPageTest {
                 Fixtures.ALICE_PASSWORD), totp(0));
         server.clock().advance(Duration.ofMinutes(10));
 
+        long steppedUpAfter = server.clock().instant().getEpochSecond();
         Http.Answer stepUp = browser.authorize(request("max_age", "300"));
         String page = browser.get(stepUp.header("Location")).body();
         Http.Answer done = submitOtp(browser, page, totp(0));
 
         assertThat(stepUp.header("Location")).startsWith(server.issuer() + "login/mfa?");
         assertThat(done.header("Location")).startsWith(Fixtures.REDIRECT_URI + "?code=");
-        assertThat(tokensAuthTimeAcr(done.header("Location"))).isEqualTo(
-                server.clock().instant().getEpochSecond() + " " + Authentication.ACR_MFA);
+        String[] authTimeAcr = tokensAuthTimeAcr(done.header("Location")).split(" ");
+        assertThat(Long.parseLong(authTimeAcr[0])).isBetween(steppedUpAfter,
+                server.clock().instant().getEpochSecond());
+        assertThat(authTimeAcr[1]).isEqualTo(Authentication.ACR_MFA);
     }
 
     @Test
@@ -328,5 +331,82 @@ class MfaHostedPageTest {
                 "hugo.remember@example.com", "Remember-Password-1");
 
         assertThat(location).startsWith(server.issuer() + "login/mfa?request=");
+    }
+
+    @Test
+    void recoveryCodeWhenCorrectThenNewCodeShownOnceThenSavedThenCodeIssued()
+            throws Exception {
+        User ivy = rememberingUser("ivy.recovery@example.com");
+        String recoveryCode = dev.twofold.mfa.recovery.RecoveryCodes
+                .of(server.server().services()).regenerate(ivy.userId()).orElseThrow();
+        HostedLoginClient browser = new HostedLoginClient(server.issuer());
+        String challenge = passwordThenChallengePage(browser, "ivy.recovery@example.com",
+                "Remember-Password-1");
+        String form = browser.get(server.issuer() + "login/mfa/recovery?request="
+                + hidden(challenge, "request")).body();
+
+        Http.Answer wrong = browser.postForm(server.issuer() + "login/mfa/recovery", Map.of(
+                "request", hidden(form, "request"), "csrf", hidden(form, "csrf"),
+                "recovery_code", "ABCDEFGHJKLMNPQRSTUVWXYZ"));
+        Http.Answer shown = browser.postForm(server.issuer() + "login/mfa/recovery", Map.of(
+                "request", hidden(form, "request"), "csrf", hidden(form, "csrf"),
+                "recovery_code", recoveryCode));
+        Matcher code = Pattern.compile("id=\"recovery-code\">([^<]+)<").matcher(shown.body());
+        Http.Answer saved = browser.postForm(server.issuer() + "login/mfa/continue", Map.of(
+                "request", hidden(form, "request"), "csrf", hidden(form, "csrf")));
+
+        assertThat(challenge).contains("login/mfa/recovery?request=");
+        assertThat(wrong.status()).isEqualTo(200);
+        assertThat(wrong.body()).contains("That recovery code is not valid");
+        assertThat(shown.status()).isEqualTo(200);
+        assertThat(code.find()).isTrue();
+        assertThat(code.group(1)).isNotEqualTo(recoveryCode).hasSize(recoveryCode.length());
+        assertThat(shown.body()).contains("I have saved it");
+        assertThat(saved.header("Location")).startsWith(Fixtures.REDIRECT_URI + "?code=");
+        JWTClaimsSet idToken = SignedJWT.parse(server.http().postForm("/oauth/token", Map.of(
+                "grant_type", "authorization_code", "client_id", "spa", "code",
+                HostedLoginClient.query(saved.header("Location")).get("code"),
+                "redirect_uri", Fixtures.REDIRECT_URI, "code_verifier", VERIFIER))
+                .text("id_token")).getJWTClaimsSet();
+        assertThat(idToken.getStringListClaim("amr")).contains("mfa");
+    }
+
+    @Test
+    void recoveryCodeWhenUsedTwiceThenSecondRefused() throws Exception {
+        User jay = rememberingUser("jay.recovery@example.com");
+        String recoveryCode = dev.twofold.mfa.recovery.RecoveryCodes
+                .of(server.server().services()).regenerate(jay.userId()).orElseThrow();
+        HostedLoginClient first = new HostedLoginClient(server.issuer());
+        HostedLoginClient second = new HostedLoginClient(server.issuer());
+        String firstPage = recoveryPage(first, "jay.recovery@example.com");
+        String secondPage = recoveryPage(second, "jay.recovery@example.com");
+
+        Http.Answer accepted = first.postForm(server.issuer() + "login/mfa/recovery", Map.of(
+                "request", hidden(firstPage, "request"), "csrf", hidden(firstPage, "csrf"),
+                "recovery_code", recoveryCode));
+        Http.Answer replayed = second.postForm(server.issuer() + "login/mfa/recovery", Map.of(
+                "request", hidden(secondPage, "request"), "csrf", hidden(secondPage, "csrf"),
+                "recovery_code", recoveryCode));
+
+        assertThat(accepted.body()).contains("I have saved it");
+        assertThat(replayed.body()).contains("That recovery code is not valid");
+    }
+
+    @Test
+    void continueWhenSecondFactorNotPassedThenBackToTheChallenge() {
+        HostedLoginClient browser = new HostedLoginClient(server.issuer());
+        String page = passwordThenChallengePage(browser, Fixtures.ALICE,
+                Fixtures.ALICE_PASSWORD);
+
+        Http.Answer skipped = browser.postForm(server.issuer() + "login/mfa/continue", Map.of(
+                "request", hidden(page, "request"), "csrf", hidden(page, "csrf")));
+
+        assertThat(skipped.header("Location")).startsWith(server.issuer() + "login/mfa?");
+    }
+
+    private static String recoveryPage(HostedLoginClient browser, String email) {
+        String challenge = passwordThenChallengePage(browser, email, "Remember-Password-1");
+        return browser.get(server.issuer() + "login/mfa/recovery?request="
+                + hidden(challenge, "request")).body();
     }
 }

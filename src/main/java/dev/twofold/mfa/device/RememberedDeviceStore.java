@@ -4,6 +4,7 @@ import dev.twofold.crypto.Randoms;
 import dev.twofold.crypto.Secret;
 import dev.twofold.mfa.Authenticator;
 import dev.twofold.mfa.AuthenticatorStore;
+import dev.twofold.mfa.MfaPolicy;
 import dev.twofold.server.Services;
 import dev.twofold.store.User;
 import java.sql.ResultSet;
@@ -77,7 +78,7 @@ public final class RememberedDeviceStore {
                 .filter(found -> found.device().userId().equals(user.userId())
                         && found.device().clientId().equals(clientId))
                 .filter(found -> user.passwordChangedAt()
-                        .map(changed -> changed < found.device().createdAt().toEpochMilli())
+                        .map(changed -> changed <= found.device().createdAt().toEpochMilli())
                         .orElse(true))
                 .filter(found -> found.factorsHash().equals(factorsHash(user.userId())))
                 .isPresent();
@@ -85,6 +86,21 @@ public final class RememberedDeviceStore {
             LOG.debug("A remembered device was not honoured for client {}", clientId);
         }
         return live;
+    }
+
+    /** As {@link #honours(String, User, String)}, for a user named by id. */
+    public boolean honours(String value, String userId, String clientId) {
+        return services.users().find(userId)
+                .filter(user -> honours(value, user, clientId)).isPresent();
+    }
+
+    /**
+     * Whether a remembered device may skip the second factor of this request at all: never
+     * when {@code acr_values} names the multi-factor acr or the audience is the MFA API.
+     */
+    public boolean mayApply(Optional<String> audience, Optional<String> acrValues) {
+        return !MfaPolicy.asksForMultiFactor(acrValues)
+                && audience.filter(services.mfaAudience()::equals).isEmpty();
     }
 
     /** The user's live remembered devices, newest first. */
