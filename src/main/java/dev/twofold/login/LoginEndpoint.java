@@ -1,6 +1,7 @@
 package dev.twofold.login;
 
 import dev.twofold.crypto.Randoms;
+import dev.twofold.oauth.PasswordLogins;
 import dev.twofold.oauth.authorize.AuthorizationUi;
 import dev.twofold.oauth.authorize.PendingAuthorization;
 import dev.twofold.server.Params;
@@ -8,6 +9,7 @@ import dev.twofold.server.ProtocolError;
 import dev.twofold.server.Services;
 import dev.twofold.store.User;
 import io.javalin.http.Context;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -25,7 +27,7 @@ final class LoginEndpoint implements AuthorizationUi {
 
     private final Services services;
     private final BrowserSessionStore sessions;
-    private final PasswordCheck passwordCheck;
+    private final PasswordLogins logins;
     private final LoginFlow flow;
     private final Cookies cookies;
     private final Pages pages;
@@ -36,7 +38,7 @@ final class LoginEndpoint implements AuthorizationUi {
         this.services = services;
         this.binding = binding;
         this.sessions = sessions;
-        this.passwordCheck = new PasswordCheck(services.users(), services.passwords());
+        this.logins = new PasswordLogins(services);
         this.flow = flow;
         this.cookies = cookies;
         this.pages = pages;
@@ -76,20 +78,31 @@ final class LoginEndpoint implements AuthorizationUi {
             PendingAuthorization pending = binding.pendingFor(context, form.single("request"));
             binding.checkCsrf(context, pending, form.single("csrf"));
             String email = form.single("email").orElse("");
-            Optional<User> user = passwordCheck.verify(email,
-                    form.single("password").orElse(""));
-            if (user.isEmpty()) {
+            PasswordLogins.Result result = logins.verify(User.DEFAULT_CONNECTION, email,
+                    form.single("password").orElse(""), context.ip());
+            if (result instanceof PasswordLogins.Locked locked) {
+                LOG.debug("Hosted login refused for client {}: too many wrong passwords",
+                        pending.clientId());
+                long seconds = Math.max(1, Duration.between(services.clock().instant(),
+                        locked.until()).toSeconds() + 1);
+                showForm(context, pending, email, Optional.of("Too many wrong passwords for"
+                        + " this email from your network. Try again in " + (seconds + 59) / 60
+                        + " minutes, or reset your password."));
+                return;
+            }
+            if (!(result instanceof PasswordLogins.Accepted accepted)) {
                 LOG.debug("Hosted login refused for client {}: wrong credentials",
                         pending.clientId());
                 showForm(context, pending, email, Optional.of(WRONG_CREDENTIALS));
                 return;
             }
-            if (user.get().blocked()) {
+            User user = accepted.user();
+            if (user.blocked()) {
                 showForm(context, pending, email, Optional.of("This account is blocked;"
                         + " contact the administrator of this application."));
                 return;
             }
-            flow.afterFirstFactor(context, pending, startSession(context, user.get()));
+            flow.afterFirstFactor(context, pending, startSession(context, user));
         } catch (ProtocolError error) {
             refuse(context, error);
         }
@@ -107,7 +120,7 @@ final class LoginEndpoint implements AuthorizationUi {
         String clientName = services.clients().find(pending.clientId())
                 .map(client -> client.name()).orElse(pending.clientId());
         pages.login(context, new Pages.LoginForm(pending.id(), binding.csrf(context, pending),
-                clientName, email.length() > PasswordCheck.MAX_EMAIL ? "" : email, error),
+                clientName, email.length() > PasswordLogins.MAX_EMAIL ? "" : email, error),
                 pending.request().redirectUri());
     }
 

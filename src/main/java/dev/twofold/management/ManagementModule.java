@@ -21,6 +21,7 @@ public final class ManagementModule {
         new ClientGrantsEndpoint(services, grants).register(routes);
         Users users = new Users(services);
         new UsersEndpoint(services, users).register(routes);
+        new UserBlocksEndpoint(services, users).register(routes);
         new UserFactorsEndpoint(services, users, RecoveryCodes.of(services)::regenerate)
                 .register(routes);
         new GuardianEndpoint(services, users).register(routes);

@@ -3,6 +3,7 @@ package dev.twofold.management;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.twofold.crypto.Randoms;
+import dev.twofold.oauth.PasswordLogins;
 import dev.twofold.server.Json;
 import dev.twofold.server.ProtocolError;
 import dev.twofold.server.Services;
@@ -38,9 +39,11 @@ final class Users {
     private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+$");
 
     private final Services services;
+    private final PasswordLogins logins;
 
     Users(Services services) {
         this.services = services;
+        this.logins = new PasswordLogins(services);
     }
 
     /** Creates a user from an Auth0 create-user body. */
@@ -92,6 +95,10 @@ final class Users {
                     throw userExists();
                 }
                 services.users().update(handle, updated);
+                if (newHash.isPresent() && current.email().isPresent()) {
+                    // A new password ends brute-force blocks on the old name.
+                    logins.forget(handle, current.connection(), current.email().get());
+                }
                 return updated;
             });
         } catch (UnableToExecuteStatementException e) {

@@ -1,6 +1,7 @@
 package dev.twofold.mfa;
 
 import dev.twofold.server.ProtocolError;
+import dev.twofold.store.AttemptCounters;
 import dev.twofold.store.Database;
 import java.time.Clock;
 import java.time.Instant;
@@ -23,12 +24,14 @@ public final class AttemptLimiter {
     private static final Logger LOG = LoggerFactory.getLogger(AttemptLimiter.class);
 
     private final Database database;
+    private final AttemptCounters counters;
     private final Clock clock;
     private final MfaSettings settings;
     private volatile Consumer<String> lockListener = subject -> { };
 
     public AttemptLimiter(Database database, Clock clock, MfaSettings settings) {
         this.database = database;
+        this.counters = new AttemptCounters(database);
         this.clock = clock;
         this.settings = settings;
     }
@@ -51,6 +54,7 @@ public final class AttemptLimiter {
     }
 
     /** Counts one failure on the user and the authenticator, in its own transaction. */
+    // Known gap: a concurrent double submit of a correct code also counts one failure.
     public void recordFailure(String userId, Optional<String> authenticatorId) {
         long now = clock.millis();
         database.inTransaction(handle -> {
@@ -61,9 +65,7 @@ public final class AttemptLimiter {
 
     /** Clears the counters after a successful verification. */
     public void recordSuccess(Handle handle, String userId, Optional<String> authenticatorId) {
-        subjects(userId, authenticatorId).forEach(subject -> handle.createUpdate(
-                "DELETE FROM attempt_counters WHERE subject = :subject")
-                .bind("subject", subject).execute());
+        subjects(userId, authenticatorId).forEach(subject -> counters.clear(handle, subject));
     }
 
     private static List<String> subjects(String userId, Optional<String> authenticatorId) {
@@ -72,46 +74,15 @@ public final class AttemptLimiter {
     }
 
     private Optional<Long> lockedUntil(String subject, long now) {
-        return database.withHandle(handle -> handle.createQuery(
-                        "SELECT locked_until FROM attempt_counters WHERE subject = :subject"
-                                + " AND locked_until > :now")
-                .bind("subject", subject).bind("now", now).mapTo(Long.class).findOne());
+        return counters.lockedUntil(subject, now);
     }
 
-    // Known gap: a fixed window, not Auth0's bucket refilling one attempt per 6 minutes; a
-    // concurrent double submit of a correct code also counts one failure.
     private void count(Handle handle, String subject, long now) {
-        long windowStart = now - settings.lockout().toMillis();
-        handle.createUpdate("INSERT INTO attempt_counters (subject, failures, window_started_at)"
-                        + " VALUES (:subject, 0, :now) ON CONFLICT DO NOTHING")
-                .bind("subject", subject).bind("now", now).execute();
-        // A window that has run out, or a lock that has ended, starts counting afresh.
-        handle.createUpdate("UPDATE attempt_counters SET"
-                        + " failures = CASE WHEN window_started_at < :windowStart"
-                        + " OR locked_until <= :now THEN 1 ELSE failures + 1 END,"
-                        + " window_started_at = CASE WHEN window_started_at < :windowStart"
-                        + " OR locked_until <= :now THEN :now ELSE window_started_at END,"
-                        + " locked_until = CASE WHEN locked_until <= :now THEN NULL"
-                        + " ELSE locked_until END"
-                        + " WHERE subject = :subject")
-                .bind("windowStart", windowStart).bind("now", now).bind("subject", subject)
-                .execute();
-        int failures = handle.createQuery(
-                        "SELECT failures FROM attempt_counters WHERE subject = :subject")
-                .bind("subject", subject).mapTo(Integer.class).one();
-        if (failures >= settings.maxFailures()) {
-            lock(handle, subject, now);
-        }
-    }
-
-    private void lock(Handle handle, String subject, long now) {
-        long until = now + settings.lockout().toMillis();
-        int changed = handle.createUpdate("UPDATE attempt_counters SET locked_until = :until"
-                        + " WHERE subject = :subject AND locked_until IS NULL")
-                .bind("until", until).bind("subject", subject).execute();
-        if (changed == 1) {
+        Optional<Long> until = counters.count(handle, subject, now, settings.lockout(),
+                settings.maxFailures());
+        if (until.isPresent()) {
             LOG.warn("Second-factor verification locked for {} until {} after {} failures",
-                    subject, Instant.ofEpochMilli(until), settings.maxFailures());
+                    subject, Instant.ofEpochMilli(until.get()), settings.maxFailures());
             lockListener.accept(subject);
         }
     }

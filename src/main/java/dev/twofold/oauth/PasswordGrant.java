@@ -1,6 +1,5 @@
 package dev.twofold.oauth;
 
-import dev.twofold.crypto.Randoms;
 import dev.twofold.server.Params;
 import dev.twofold.server.ProtocolError;
 import dev.twofold.server.Services;
@@ -13,7 +12,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The resource owner password grant (RFC 6749 §4.3) and Auth0's password-realm variant, whose
  * {@code realm} names the database connection. Users are matched by case-folded email; an
- * unknown user costs the same hashing work as a wrong password and gets the same answer.
+ * unknown user gets the same answer as a wrong password, and guessing is limited by
+ * {@link PasswordLogins}.
  * The MFA gate then decides whether a second factor is needed. Thread-safe.
  */
 public final class PasswordGrant implements Grant {
@@ -25,10 +25,11 @@ public final class PasswordGrant implements Grant {
     private final Services services;
     private final Audiences audiences;
     private final String grantType;
-    private volatile String dummyHash;
+    private final PasswordLogins logins;
 
     private PasswordGrant(Services services, Audiences audiences, String grantType) {
         this.services = services;
+        this.logins = new PasswordLogins(services);
         this.audiences = audiences;
         this.grantType = grantType;
     }
@@ -56,7 +57,8 @@ public final class PasswordGrant implements Grant {
         Optional<String> audienceId = Audiences.requested(params);
         Audience audience = audiences.resolve(audienceId);
 
-        User user = checkPassword(connection(params), username, password);
+        User user = checkPassword(connection(params), username, password,
+                request.remoteAddress());
 
         Authentication first = new Authentication(user.userId(), request.client().clientId(),
                 audienceId, Audiences.grantedUserScope(audience,
@@ -75,29 +77,21 @@ public final class PasswordGrant implements Grant {
         return User.DEFAULT_CONNECTION;
     }
 
-    // Known gap: no per-user or per-IP limit on wrong passwords yet; online guessing is only
-    // slowed by Argon2id.
-    private User checkPassword(String connection, String username, String password) {
-        Optional<User> user = services.users().findByEmail(connection, username);
-        String hash = user.flatMap(User::passwordHash).orElseGet(this::dummyHash);
-        boolean matches = services.passwords().verify(password, hash);
-        if (user.isEmpty() || user.get().passwordHash().isEmpty() || !matches) {
+    private User checkPassword(String connection, String username, String password,
+                               String ip) {
+        PasswordLogins.Result result = logins.verify(connection, username, password, ip);
+        if (result instanceof PasswordLogins.Locked locked) {
+            LOG.debug("Password grant refused: too many wrong passwords from {}", ip);
+            throw PasswordLogins.lockedError(locked.until(), services.clock().instant());
+        }
+        if (!(result instanceof PasswordLogins.Accepted accepted)) {
             LOG.debug("Password grant refused: wrong username or password");
             throw ProtocolError.invalidGrant("Wrong email or password.");
         }
-        if (user.get().blocked()) {
-            LOG.debug("Password grant refused: user {} is blocked", user.get().userId());
+        if (accepted.user().blocked()) {
+            LOG.debug("Password grant refused: user {} is blocked", accepted.user().userId());
             throw ProtocolError.invalidGrant("user is blocked");
         }
-        return user.get();
-    }
-
-    private String dummyHash() {
-        String hash = dummyHash;
-        if (hash == null) {
-            hash = services.passwords().hash(Randoms.urlSafe(24));
-            dummyHash = hash;
-        }
-        return hash;
+        return accepted.user();
     }
 }

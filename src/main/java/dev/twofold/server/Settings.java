@@ -171,6 +171,9 @@ public final class Settings {
 
     private static boolean isSecretName(String name) {
         String upper = name.toUpperCase(Locale.ROOT);
+        if (upper.startsWith("TWOFOLD_PASSWORD_")) {
+            return false; // the brute-force limits: counts and durations, not a password
+        }
         return upper.contains("SECRET") || upper.contains("PASSWORD") || upper.contains("KEY")
                 || upper.contains("TOKEN") || upper.contains("DB_URL");
     }

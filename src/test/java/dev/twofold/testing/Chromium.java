@@ -1,0 +1,94 @@
+package dev.twofold.testing;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.stream.Stream;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * Debian's headless Chromium driven through chromedriver, with a throw-away profile. The host
+ * of {@link Fixtures#REDIRECT_URI} resolves to a closed loopback port, so a redirect to the
+ * client ends in the browser without reaching any network; {@link #waitForRedirect()} reads it.
+ */
+public final class Chromium implements AutoCloseable {
+
+    public static final String BINARY = "/usr/bin/chromium";
+    public static final String DRIVER = "/usr/bin/chromedriver";
+    private static final Path SCREENSHOTS = Path.of("target", "screenshots");
+
+    private final ChromeDriverService service;
+    private final WebDriver browser;
+    private final Path profile;
+
+    private Chromium(ChromeDriverService service, WebDriver browser, Path profile) {
+        this.service = service;
+        this.browser = browser;
+        this.profile = profile;
+    }
+
+    /** Whether both executables are installed (`.ci/run` installs them). */
+    public static boolean installed() {
+        return new File(BINARY).canExecute() && new File(DRIVER).canExecute();
+    }
+
+    public static Chromium start() throws IOException {
+        // Selenium must never download a browser or a driver: both are given here.
+        System.setProperty("SE_AVOID_BROWSER_DOWNLOAD", "true");
+        Path profile = Files.createTempDirectory("twofold-chromium-");
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File(DRIVER)).usingAnyFreePort().build();
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(BINARY);
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu",
+                "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync",
+                "--user-data-dir=" + profile.toAbsolutePath(),
+                "--host-resolver-rules=MAP app.example.com 127.0.0.1:9");
+        return new Chromium(service, new ChromeDriver(service, options), profile);
+    }
+
+    public WebDriver browser() {
+        return browser;
+    }
+
+    /** Waits until the browser is sent to the client's redirect URI; returns that URL. */
+    public String waitForRedirect() {
+        return new WebDriverWait(browser, Duration.ofSeconds(20)).until(driver ->
+                driver.getCurrentUrl().startsWith(Fixtures.REDIRECT_URI)
+                        ? driver.getCurrentUrl() : null);
+    }
+
+    /** Saves the current page at a phone-sized and a desktop-sized window. */
+    public void screenshots(String name) throws IOException {
+        Files.createDirectories(SCREENSHOTS);
+        for (Dimension size : new Dimension[] {new Dimension(390, 844),
+                new Dimension(1280, 800)}) {
+            browser.manage().window().setSize(size);
+            File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
+            Files.copy(shot.toPath(), SCREENSHOTS.resolve(name + "-" + size.getWidth() + ".png"),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    @Override
+    public void close() {
+        browser.quit();
+        service.stop();
+        try (Stream<Path> paths = Files.walk(profile)) {
+            paths.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+        } catch (IOException e) {
+            // A leftover profile in the temporary folder costs only disk space.
+        }
+    }
+}
