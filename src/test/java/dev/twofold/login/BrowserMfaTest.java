@@ -11,6 +11,7 @@ import dev.twofold.mfa.AuthenticatorStore;
 import dev.twofold.oauth.Authentication;
 import dev.twofold.server.Services;
 import dev.twofold.store.User;
+import dev.twofold.testing.Chromium;
 import dev.twofold.testing.Fixtures;
 import dev.twofold.testing.Http;
 import dev.twofold.testing.TestServer;
@@ -153,19 +154,26 @@ class BrowserMfaTest {
     }
 
     private static void password(String email, String password) {
-        var field = browser.findElement(By.id("email"));
+        var field = waitFor(By.id("email"));
         field.clear();
         field.sendKeys(email);
         browser.findElement(By.id("password")).sendKeys(password);
-        browser.findElement(By.cssSelector("button[type=submit]")).click();
+        Chromium.submit(browser);
     }
 
     private static void code(String otp, boolean remember) {
-        browser.findElement(By.id("otp")).sendKeys(otp);
+        waitFor(By.id("otp")).sendKeys(otp);
         if (remember) {
             browser.findElement(By.name("remember")).click();
         }
-        browser.findElement(By.cssSelector("button[type=submit]")).click();
+        Chromium.submit(browser);
+    }
+
+    /** The element once the page that holds it has loaded: a click does not wait for it. */
+    private static org.openqa.selenium.WebElement waitFor(By locator) {
+        return new WebDriverWait(browser, Duration.ofSeconds(10)).until(
+                org.openqa.selenium.support.ui.ExpectedConditions
+                        .presenceOfElementLocated(locator));
     }
 
     private static String callback() {

@@ -7,13 +7,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.stream.Stream;
+import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -60,6 +63,17 @@ public final class Chromium implements AutoCloseable {
 
     public WebDriver browser() {
         return browser;
+    }
+
+    /**
+     * Clicks the page's submit button and waits until the browser has left that page: a
+     * click returns before the next page loads, so reading it at once may read the old one.
+     */
+    public static void submit(WebDriver browser) {
+        WebElement button = browser.findElement(By.cssSelector("button[type=submit]"));
+        button.click();
+        new WebDriverWait(browser, Duration.ofSeconds(20))
+                .until(ExpectedConditions.stalenessOf(button));
     }
 
     /** Waits until the browser is sent to the client's redirect URI; returns that URL. */

@@ -2,6 +2,10 @@ package dev.twofold.testing;
 
 import dev.twofold.server.Settings;
 import dev.twofold.server.TwofoldServer;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -9,7 +13,9 @@ import java.sql.Statement;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Comparator;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 /**
  * A real Twofold node for a test: a random loopback port and a fresh database, H2 in memory or
@@ -26,8 +32,10 @@ public final class TestServer implements AutoCloseable {
     private final TestClock clock;
     private final String schema;
     private final Http http;
+    private final boolean ownsData;
 
-    private TestServer(TwofoldServer server, TestClock clock, String schema) {
+    private TestServer(TwofoldServer server, TestClock clock, String schema, boolean ownsData) {
+        this.ownsData = ownsData;
         this.server = server;
         this.clock = clock;
         this.schema = schema;
@@ -45,7 +53,7 @@ public final class TestServer implements AutoCloseable {
         Map<String, String> values = defaults();
         String schema = values.get("TWOFOLD_DB_SCHEMA");
         values.putAll(overrides);
-        return start(values, new TestClock(), schema);
+        return start(values, new TestClock(), schema, true);
     }
 
     /**
@@ -67,8 +75,8 @@ public final class TestServer implements AutoCloseable {
         java.util.List<TestServer> nodes = new java.util.ArrayList<>();
         try {
             for (int i = 0; i < count; i++) {
-                // Only the first node drops the shared schema when it closes.
-                nodes.add(start(values, clock, i == 0 ? schema : null));
+                // Only the first node drops the shared schema and data folder when it closes.
+                nodes.add(start(values, clock, i == 0 ? schema : null, i == 0));
             }
         } catch (RuntimeException e) {
             nodes.forEach(TestServer::close);
@@ -78,9 +86,9 @@ public final class TestServer implements AutoCloseable {
     }
 
     private static TestServer start(Map<String, String> values, TestClock clock,
-                                    String schema) {
+                                    String schema, boolean ownsData) {
         TwofoldServer server = TwofoldServer.start(Settings.of(Settings.Mode.DEV, values), clock);
-        return new TestServer(server, clock, schema);
+        return new TestServer(server, clock, schema, ownsData);
     }
 
     private static Map<String, String> defaults() {
@@ -136,6 +144,21 @@ public final class TestServer implements AutoCloseable {
         server.close();
         if (schema != null) {
             dropSchema(schema);
+        }
+        if (ownsData) {
+            deleteDataDir(Path.of(server.services().settings().get("TWOFOLD_DATA_DIR", "")));
+        }
+    }
+
+    private static void deleteDataDir(Path dataDir) {
+        if (!dataDir.getFileName().toString().startsWith("twofold-test-")
+                || !Files.isDirectory(dataDir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dataDir)) {
+            paths.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+        } catch (IOException e) {
+            // A leftover folder in the temporary directory only costs disk space.
         }
     }
 
