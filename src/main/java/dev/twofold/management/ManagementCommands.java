@@ -26,6 +26,7 @@ import picocli.CommandLine.Spec;
 /**
  * The administrative sub-commands of {@code twofold}: {@code client create},
  * {@code client rotate-secret}, {@code user create}, {@code user set-password},
+ * {@code user import},
  * {@code keys rotate} and {@code migrate}. They work on the database directly, with the same
  * settings as the server ({@code TWOFOLD_*}; production mode when {@code TWOFOLD_DB_URL} is
  * set), and print their result as JSON; a refusal prints {@code {error, error_description}}
@@ -45,7 +46,8 @@ public final class ManagementCommands {
                 .addSubcommand("rotate-secret", new ClientRotateSecret(context)));
         commandLine.addSubcommand("user", new CommandLine(new Group("user"))
                 .addSubcommand("create", new UserCreate(context))
-                .addSubcommand("set-password", new UserSetPassword(context)));
+                .addSubcommand("set-password", new UserSetPassword(context))
+                .addSubcommand("import", new UserImportCommand(context)));
         commandLine.addSubcommand("keys", new CommandLine(new Group("keys"))
                 .addSubcommand("rotate", new KeysRotate(context)));
         commandLine.addSubcommand("migrate", new Migrate(context));
@@ -92,12 +94,18 @@ public final class ManagementCommands {
 
         abstract Object run(Services services);
 
+        /** The exit code after a result was printed. */
+        int exitCode(Object result) {
+            return 0;
+        }
+
         @Override
         public Integer call() {
             Services services = context.open().apply(context.settings());
             try {
-                print(spec.commandLine().getOut(), run(services));
-                return 0;
+                Object result = run(services);
+                print(spec.commandLine().getOut(), result);
+                return exitCode(result);
             } catch (ProtocolError error) {
                 Map<String, Object> body = new LinkedHashMap<>();
                 body.put("error", error.error());
@@ -248,6 +256,37 @@ public final class ManagementCommands {
             ObjectNode body = Json.MAPPER.createObjectNode().put("password", password);
             return Users.view(new Users(services).update(user.userId(),
                     JsonBody.of(body, Users.UPDATE_FIELDS)));
+        }
+    }
+
+    @Command(name = "import", mixinStandardHelpOptions = true, description = "Create users"
+            + " from an Auth0 users file (a JSON array in the bulk-import format, or the"
+            + " password-hash export, one JSON object a line) with their bcrypt hashes. Prints"
+            + " counts and the rows not imported; exits with 2 when a row was refused.")
+    static final class UserImportCommand extends Action {
+        @CommandLine.Parameters(index = "0", paramLabel = "FILE",
+                description = "The users file.")
+        java.nio.file.Path file;
+
+        UserImportCommand(Context context) {
+            super(context);
+        }
+
+        @Override
+        Object run(Services services) {
+            byte[] content;
+            try {
+                content = java.nio.file.Files.readAllBytes(file);
+            } catch (java.io.IOException e) {
+                throw ProtocolError.of(400, "invalid_file", "Cannot read " + file + " ("
+                        + e.getClass().getSimpleName() + "); name a readable users file.");
+            }
+            return new UserImport(services).run(content).view();
+        }
+
+        @Override
+        int exitCode(Object result) {
+            return ((Map<?, ?>) result).get("refused").equals(0) ? 0 : 2;
         }
     }
 

@@ -25,6 +25,7 @@ public final class ManagementModule {
         new UserFactorsEndpoint(services, users, RecoveryCodes.of(services)::regenerate)
                 .register(routes);
         new GuardianEndpoint(services, users).register(routes);
+        new JobsEndpoint(services).register(routes);
         services.onStarted(() -> new Bootstrap(services, grants, System.out).run());
     }
 }

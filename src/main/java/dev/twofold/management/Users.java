@@ -203,7 +203,7 @@ final class Users {
                     + " password) or password_hash (a bcrypt hash exported from Auth0).");
         }
         if (imported.isPresent()) {
-            if (!BCRYPT.matcher(imported.get()).matches()) {
+            if (!isBcrypt(imported.get())) {
                 throw ManagementErrors.invalidBody("password_hash is not a bcrypt hash"
                         + " ($2a$, $2b$ or $2y$, cost, 53 characters of salt and hash); Twofold"
                         + " imports bcrypt hashes as Auth0 exports them.");
@@ -212,6 +212,11 @@ final class Users {
         }
         checkPassword(password.get());
         return services.passwords().hash(password.get());
+    }
+
+    /** Whether the text has the shape of a bcrypt hash as Auth0 exports them. */
+    static boolean isBcrypt(String hash) {
+        return BCRYPT.matcher(hash).matches();
     }
 
     static void checkPassword(String password) {

@@ -83,6 +83,7 @@ public final class PasswordLogins {
                 counters.clear(handle, subject);
                 return null;
             });
+            upgradeHash(user.get(), hash, password);
             return new Accepted(user.get());
         }
         Optional<Long> locked = services.database().inTransaction(handle ->
@@ -90,6 +91,23 @@ public final class PasswordLogins {
         locked.ifPresent(until -> LOG.warn("Logins for one name blocked from {} until {} after"
                 + " {} wrong passwords", ip, Instant.ofEpochMilli(until), maxFailures));
         return new Refused();
+    }
+
+    /**
+     * Replaces a bcrypt hash (imported from Auth0) or an Argon2id hash with older parameters by
+     * an Argon2id hash with the current ones, now that the password is known to be right. The
+     * update only applies while the stored hash is still the one verified, so a password
+     * changed meanwhile is never overwritten.
+     */
+    private void upgradeHash(User user, String verifiedHash, String password) {
+        if (!services.passwords().needsRehash(verifiedHash)) {
+            return;
+        }
+        String fresh = services.passwords().hash(password);
+        if (services.users().replacePasswordHash(user.userId(), verifiedHash, fresh)) {
+            LOG.debug("Password hash of user {} upgraded to the current Argon2id parameters",
+                    user.userId());
+        }
     }
 
     /** The 429 answer for a locked name and address, as the token endpoint gives it. */

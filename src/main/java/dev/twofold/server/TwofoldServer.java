@@ -10,6 +10,7 @@ import dev.twofold.oauth.OAuthModule;
 import dev.twofold.ops.OpsModule;
 import dev.twofold.store.Database;
 import io.javalin.Javalin;
+import io.javalin.config.SizeUnit;
 import io.javalin.json.JavalinJackson;
 import java.time.Clock;
 import java.time.Duration;
@@ -47,6 +48,13 @@ public final class TwofoldServer implements AutoCloseable {
             config.useVirtualThreads = true;
             config.showJavalinBanner = false;
             config.http.maxRequestSize = settings.getInt("TWOFOLD_MAX_BODY_BYTES", 64 * 1024);
+            // Multipart forms (user import files) are read by Jetty, not bounded by the above:
+            // Auth0's import limit of 500 KB per file, kept in memory, never on disk.
+            config.jetty.multipartConfig.maxFileSize(500 * 1024, SizeUnit.BYTES);
+            config.jetty.multipartConfig.maxTotalRequestSize(512 * 1024,
+                    SizeUnit.BYTES);
+            config.jetty.multipartConfig.maxInMemoryFileSize(512 * 1024,
+                    SizeUnit.BYTES);
             config.jsonMapper(new JavalinJackson(Json.MAPPER, false));
             config.router.ignoreTrailingSlashes = true;
             config.jetty.modifyServer(server -> server.setStopTimeout(2_000));

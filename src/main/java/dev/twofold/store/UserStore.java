@@ -104,6 +104,18 @@ public final class UserStore {
                 "DELETE FROM users WHERE user_id = :id").bind("id", userId).execute()) > 0;
     }
 
+    /**
+     * Replaces the password hash by another of the same password (a stronger algorithm or
+     * newer parameters), only while the stored hash is {@code expected}; returns whether it did.
+     */
+    public boolean replacePasswordHash(String userId, String expected, String replacement) {
+        return database.inTransaction(handle -> handle.createUpdate("UPDATE users SET"
+                        + " password_hash = :replacement WHERE user_id = :id"
+                        + " AND password_hash = :expected")
+                .bind("replacement", replacement).bind("id", userId)
+                .bind("expected", expected).execute()) > 0;
+    }
+
     /** Counts a successful login. */
     public void recordLogin(String userId, long now) {
         database.inTransaction(handle -> handle.createUpdate("UPDATE users SET"
