@@ -199,11 +199,15 @@ final class MfaPages {
 
     private static String enrollFields(Messages text, Enrollment form, AuthenticatorKind kind) {
         String id = "destination-" + kind.factorName();
+        // The field whose value was refused gets the focus, so the user can correct it.
+        String refused = form.errorKind().filter(kind::equals).isPresent()
+                ? " autofocus aria-invalid=\"true\"" : "";
         return switch (kind) {
             case TOTP -> "<p class=\"hint\">" + escape(text.get("enroll.otp.text")) + "</p>\n";
             case SMS, VOICE -> "<label for=\"" + id + "\">" + escape(text.get("field.phone"))
                     + "</label>\n<input id=\"" + id + "\" name=\"phone_number\" type=\"tel\""
-                    + " autocomplete=\"tel\" inputmode=\"tel\" required aria-describedby=\""
+                    + " autocomplete=\"tel\" inputmode=\"tel\" required" + refused
+                    + " aria-describedby=\""
                     + id + "-hint\" value=\"" + escape(form.errorKind().filter(kind::equals)
                             .flatMap(any -> form.phone()).orElse("")) + "\">\n"
                     + "<p class=\"hint\" id=\"" + id + "-hint\">"
@@ -211,7 +215,8 @@ final class MfaPages {
             case EMAIL -> "<label for=\"" + id + "\">" + escape(text.get("field.email"))
                     + "</label>\n<input id=\"" + id + "\" name=\"email\" type=\"email\""
                     + " autocomplete=\"email\" inputmode=\"email\" autocapitalize=\"none\""
-                    + " spellcheck=\"false\" required value=\"" + escape(form.email())
+                    + " spellcheck=\"false\" required" + refused + " value=\""
+                    + escape(form.email())
                     + "\">\n";
             case RECOVERY_CODE -> "";
         };
