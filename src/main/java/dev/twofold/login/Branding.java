@@ -20,7 +20,8 @@ record Branding(String productName, Optional<URI> logoUrl, String color, String 
 
     static final String DEFAULT_COLOR = "#1d4ed8";
     private static final Pattern COLOR = Pattern.compile("#(?:[0-9a-fA-F]{3}){1,2}");
-    private static final Pattern SAFE_URL = Pattern.compile("[A-Za-z0-9._~:/?#\\[\\]@!$&()*+,;=%-]+");
+    private static final Pattern SAFE_URL =
+            Pattern.compile("[A-Za-z0-9._~:/?#\\[\\]@!$&()*+,;=%-]+");
 
     static Branding from(Settings settings) {
         String name = settings.get("TWOFOLD_PRODUCT_NAME").map(String::strip)

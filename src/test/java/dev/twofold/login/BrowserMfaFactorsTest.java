@@ -42,6 +42,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The hosted second factor beyond TOTP in headless Chromium: SMS, email, the choice between
@@ -98,7 +99,7 @@ class BrowserMfaFactorsTest {
         User user = userWithPhone("sms-user@example.com", AuthenticatorKind.SMS, phone);
         signIn(user, "s1");
         chromium.screenshots("mfa-sms-send");
-        browser.findElement(By.id("send")).click();
+        sendCode();
         chromium.screenshots("mfa-sms-code");
         WebElement field = browser.findElement(By.id("otp"));
         assertThat(field.getAttribute("inputmode")).isEqualTo("numeric");
@@ -117,7 +118,7 @@ class BrowserMfaFactorsTest {
     void challengeWhenSmsCodeWrongThenErrorOnThePageAndNoRedirect() throws Exception {
         String phone = "+15555550102";
         signIn(userWithPhone("wrong-sms@example.com", AuthenticatorKind.SMS, phone), "s2");
-        browser.findElement(By.id("send")).click();
+        sendCode();
         String sent = lastCode(phone);
 
         typeCode(sent.equals("000000") ? "111111" : "000000");
@@ -132,7 +133,8 @@ class BrowserMfaFactorsTest {
     void resendWhenInsideCoolDownThenRefusedWithSecondsLeftThenAllowedAfter() throws Exception {
         String phone = "+15555550103";
         signIn(userWithPhone("resend@example.com", AuthenticatorKind.SMS, phone), "s3");
-        browser.findElement(By.id("send")).click();
+        sendCode();
+        String codePage = browser.getCurrentUrl();
         WebElement resend = browser.findElement(By.id("send"));
         assertThat(resend.isEnabled()).isFalse();
         assertThat(browser.findElement(By.id("resend-wait")).getText())
@@ -143,6 +145,8 @@ class BrowserMfaFactorsTest {
         ((JavascriptExecutor) browser).executeScript(
                 "document.getElementById('send').disabled = false;");
         browser.findElement(By.id("send")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(20)).until(driver ->
+                !driver.findElements(By.cssSelector("[role=alert]")).isEmpty());
 
         assertThat(browser.findElement(By.cssSelector("[role=alert]")).getText())
                 .contains("You can ask for a new one in 20 seconds");
@@ -150,8 +154,8 @@ class BrowserMfaFactorsTest {
         chromium.screenshots("mfa-resend-refused");
 
         server.clock().advance(Duration.ofSeconds(21));
-        browser.navigate().refresh();
-        browser.findElement(By.id("send")).click();
+        browser.get(codePage);
+        sendCode();
 
         assertThat(outbox(phone)).hasSize(2);
         typeCode(lastCode(phone));
@@ -165,7 +169,7 @@ class BrowserMfaFactorsTest {
         activate(user.userId(), AuthenticatorKind.EMAIL, Optional.empty(),
                 Optional.of("email-user@example.com"), Optional.of("e***@example.com"));
         signIn(user, "e1");
-        browser.findElement(By.id("send")).click();
+        sendCode();
         chromium.screenshots("mfa-email-code");
 
         typeCode(lastCode("email-user@example.com"));
@@ -236,6 +240,8 @@ class BrowserMfaFactorsTest {
         phone.clear();
         phone.sendKeys("+1 (555) 555-0105");
         phone.submit();
+        new WebDriverWait(browser, Duration.ofSeconds(20)).until(driver ->
+                driver.getCurrentUrl().contains("factor="));
         assertThat(browser.findElement(By.cssSelector(".lead")).getText())
                 .contains("+1 ••• ••• 0105");
         typeCode(lastCode("+15555550105"));
@@ -358,15 +364,27 @@ class BrowserMfaFactorsTest {
         assertThat(browser.getCurrentUrl()).startsWith(server.issuer() + "login/mfa");
     }
 
+    /** Sends a code and waits for the code form it leads to. */
+    private void sendCode() {
+        browser.findElement(By.id("send")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(20)).until(driver ->
+                driver.getCurrentUrl().contains("factor=") && !driver.findElements(
+                        By.id("otp")).isEmpty());
+    }
+
     private void typeCode(String code) {
         WebElement field = browser.findElement(By.id("otp"));
         field.sendKeys(code);
         field.submit();
     }
 
+    /** Starts an enrollment and waits for its code form (the click may return earlier). */
     private void submitEnrollment(String factor) {
         browser.findElement(By.cssSelector("form:has(input[name=factor][value=" + factor
                 + "]) button[type=submit]")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(20)).until(driver ->
+                driver.getCurrentUrl().contains("factor=") && !driver.findElements(
+                        By.id("otp")).isEmpty());
     }
 
     /** The messages the development outbox holds for a destination, newest first. */
