@@ -55,6 +55,14 @@ final class BrowserBinding {
         return csrf(cookies.existingBrowser(context).orElseThrow(), pending.id());
     }
 
+    /**
+     * The key of this sign-in's MFA transaction: like the CSRF token, only this browser can
+     * compute it, but it is never put in a page.
+     */
+    String mfaKey(Context context, PendingAuthorization pending) {
+        return csrf(cookies.existingBrowser(context).orElseThrow(), "mfa:" + pending.id());
+    }
+
     void checkCsrf(Context context, PendingAuthorization pending, Optional<String> token) {
         if (token.isEmpty() || !Secret.constantTimeEquals(token.get(),
                 csrf(context, pending))) {

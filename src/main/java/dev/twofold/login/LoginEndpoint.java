@@ -23,7 +23,6 @@ import org.slf4j.LoggerFactory;
 final class LoginEndpoint implements AuthorizationUi {
 
     private static final Logger LOG = LoggerFactory.getLogger(LoginEndpoint.class);
-    private static final String WRONG_CREDENTIALS = "Wrong email or password.";
 
     private final Services services;
     private final BrowserSessionStore sessions;
@@ -51,7 +50,7 @@ final class LoginEndpoint implements AuthorizationUi {
 
     @Override
     public void showError(Context context, ProtocolError error) {
-        pages.error(context, 400, "This sign-in request is not valid", error.description());
+        pages.error(context, 400, "error.title.request", error);
     }
 
     @Override
@@ -85,21 +84,21 @@ final class LoginEndpoint implements AuthorizationUi {
                         pending.clientId());
                 long seconds = Math.max(1, Duration.between(services.clock().instant(),
                         locked.until()).toSeconds() + 1);
-                showForm(context, pending, email, Optional.of("Too many wrong passwords for"
-                        + " this email from your network. Try again in " + (seconds + 59) / 60
-                        + " minutes, or reset your password."));
+                showForm(context, pending, email, Optional.of(Messages.of(context)
+                        .get("login.locked", (seconds + 59) / 60)));
                 return;
             }
             if (!(result instanceof PasswordLogins.Accepted accepted)) {
                 LOG.debug("Hosted login refused for client {}: wrong credentials",
                         pending.clientId());
-                showForm(context, pending, email, Optional.of(WRONG_CREDENTIALS));
+                showForm(context, pending, email, Optional.of(Messages.of(context)
+                        .get("login.wrong")));
                 return;
             }
             User user = accepted.user();
             if (user.blocked()) {
-                showForm(context, pending, email, Optional.of("This account is blocked;"
-                        + " contact the administrator of this application."));
+                showForm(context, pending, email, Optional.of(Messages.of(context)
+                        .get("login.blocked")));
                 return;
             }
             flow.afterFirstFactor(context, pending, startSession(context, user));
@@ -127,6 +126,6 @@ final class LoginEndpoint implements AuthorizationUi {
     private void refuse(Context context, ProtocolError error) {
         LOG.debug("Hosted login page refused: {}", error.error());
         int status = error.status() >= 400 && error.status() < 500 ? error.status() : 400;
-        pages.error(context, status, "Sign-in cannot continue", error.description());
+        pages.error(context, status, "error.title.signin", error);
     }
 }

@@ -1,9 +1,11 @@
 package dev.twofold.login;
 
 import dev.twofold.mfa.AttemptLimiter;
+import dev.twofold.mfa.BrowserMfa;
 import dev.twofold.mfa.MfaPolicy;
 import dev.twofold.mfa.MfaSettings;
 import dev.twofold.mfa.device.RememberedDeviceStore;
+import dev.twofold.mfa.recovery.RecoveryCodes;
 import dev.twofold.oauth.authorize.AuthorizationCodeGrant;
 import dev.twofold.oauth.authorize.AuthorizationCodeStore;
 import dev.twofold.oauth.authorize.AuthorizeEndpoint;
@@ -14,6 +16,7 @@ import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
@@ -23,6 +26,7 @@ import java.time.Duration;
 public final class LoginModule {
 
     private static final byte[] STYLESHEET = resource("/login/login.css");
+    private static final byte[] SCRIPT = resource("/login/resend.js");
 
     private LoginModule() {
     }
@@ -36,7 +40,8 @@ public final class LoginModule {
                 services.clock(), services.settings().getDuration("TWOFOLD_SESSION_LIFETIME",
                         Duration.ofDays(3)));
         Cookies cookies = new Cookies(services);
-        Pages pages = new Pages(services);
+        Pages pages = new Pages(services, Branding.from(services.settings()));
+        MfaPages mfaPages = new MfaPages(services, pages);
         RememberedDeviceStore devices = new RememberedDeviceStore(services);
         LoginFlow flow = new LoginFlow(services, sessions, codes,
                 new MfaSecondFactorStep(MfaPolicy.of(services), services, devices), cookies);
@@ -45,8 +50,12 @@ public final class LoginModule {
                 pages);
         AttemptLimiter limiter = new AttemptLimiter(services.database(), services.clock(),
                 MfaSettings.from(services.settings()));
-        MfaChallengeEndpoint challenge = new MfaChallengeEndpoint(services, binding, sessions,
-                limiter, flow, cookies, pages, devices);
+        BrowserMfa mfa = BrowserMfa.of(services, limiter);
+        MfaSignIns signIns = new MfaSignIns(services, binding, sessions, cookies, mfa, pages);
+        MfaEnrollmentEndpoint enrollment = new MfaEnrollmentEndpoint(services, signIns, mfa,
+                mfaPages);
+        MfaChallengeEndpoint challenge = new MfaChallengeEndpoint(signIns, mfa, sessions, flow,
+                cookies, pages, mfaPages, devices, RecoveryCodes.of(services), enrollment);
         RecoveryCodeEndpoint recovery = new RecoveryCodeEndpoint(services, binding, sessions,
                 limiter, flow, cookies, pages);
         LogoutEndpoint logout = new LogoutEndpoint(services, sessions, cookies, pages);
@@ -56,10 +65,16 @@ public final class LoginModule {
         app.post("/login", login::submit);
         app.get("/login/mfa", challenge::show);
         app.post("/login/mfa", challenge::submit);
+        app.post("/login/mfa/send", challenge::send);
+        app.post("/login/mfa/enroll", enrollment::submit);
         app.get("/login/mfa/recovery", recovery::show);
         app.post("/login/mfa/recovery", recovery::submit);
         app.post("/login/mfa/continue", recovery::proceed);
-        app.get("/login/assets/login.css", LoginModule::stylesheet);
+        app.get("/login/assets/login.css", context -> asset(context, "text/css", STYLESHEET));
+        byte[] brand = pages.branding().stylesheet().getBytes(StandardCharsets.UTF_8);
+        app.get("/login/assets/brand.css", context -> asset(context, "text/css", brand));
+        app.get("/login/assets/resend.js", context -> asset(context, "text/javascript",
+                SCRIPT));
         app.get("/v2/logout", logout::auth0);
         app.get("/oidc/logout", logout::oidc);
         services.addGrant(new AuthorizationCodeGrant(services, codes));
@@ -70,10 +85,11 @@ public final class LoginModule {
         services.onShutdown(housekeeping::stop);
     }
 
-    private static void stylesheet(Context context) {
-        context.contentType("text/css; charset=utf-8");
+    private static void asset(Context context, String type, byte[] content) {
+        context.contentType(type + "; charset=utf-8");
         context.header("Cache-Control", "public, max-age=3600");
-        context.result(STYLESHEET);
+        context.header("X-Content-Type-Options", "nosniff");
+        context.result(content);
     }
 
     private static byte[] resource(String path) {

@@ -146,7 +146,7 @@ final class LogoutEndpoint {
             context.redirect(redirect.get());
             return;
         }
-        pages.message(context, "You are logged out", "You can close this window.");
+        pages.notice(context, "logout.title", "logout.text");
     }
 
     private static String withState(String address, Optional<String> state) {
@@ -158,6 +158,6 @@ final class LogoutEndpoint {
 
     private void refuse(Context context, ProtocolError error) {
         LOG.debug("Logout refused: {}", error.error());
-        pages.error(context, 400, "Logout request is not valid", error.description());
+        pages.error(context, 400, "error.title.logout", error);
     }
 }

@@ -21,8 +21,6 @@ import org.slf4j.LoggerFactory;
 final class RecoveryCodeEndpoint {
 
     private static final Logger LOG = LoggerFactory.getLogger(RecoveryCodeEndpoint.class);
-    private static final String WRONG_CODE = "That recovery code is not valid. Enter the"
-            + " newest recovery code you saved; each one works once.";
 
     private final Services services;
     private final BrowserBinding binding;
@@ -74,12 +72,13 @@ final class RecoveryCodeEndpoint {
             if (next.isEmpty()) {
                 LOG.debug("Hosted recovery code refused");
                 limiter.recordFailure(session.userId(), Optional.of(entry.id()));
-                showForm(context, pending, Optional.of(WRONG_CODE));
+                showForm(context, pending, Optional.of(Messages.of(context)
+                        .get("recovery.wrong")));
                 return;
             }
             sessions.recordSecondFactor(session, entry.kind().amr());
             pages.newRecoveryCode(context, new Pages.NewRecoveryCode(pending.id(),
-                    binding.csrf(context, pending), next.get()),
+                    binding.csrf(context, pending), next.get(), false),
                     pending.request().redirectUri());
         } catch (ProtocolError error) {
             refuse(context, error);
@@ -126,6 +125,6 @@ final class RecoveryCodeEndpoint {
     private void refuse(Context context, ProtocolError error) {
         LOG.debug("Hosted recovery-code page refused: {}", error.error());
         int status = error.status() >= 400 && error.status() < 500 ? error.status() : 400;
-        pages.error(context, status, "Verification cannot continue", error.description());
+        pages.error(context, status, "error.title.mfa", error);
     }
 }

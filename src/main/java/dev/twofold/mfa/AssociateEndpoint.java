@@ -1,19 +1,14 @@
 package dev.twofold.mfa;
 
-import dev.twofold.crypto.Randoms;
-import dev.twofold.delivery.PhoneNumbers;
 import dev.twofold.mfa.PresentedToken.LoginToken;
 import dev.twofold.mfa.PresentedToken.MfaAccessToken;
 import dev.twofold.mfa.oob.OobChallenges;
 import dev.twofold.mfa.recovery.RecoveryCodes;
-import dev.twofold.mfa.totp.Base32;
-import dev.twofold.mfa.totp.OtpAuthUri;
 import dev.twofold.mfa.totp.QrCodes;
 import dev.twofold.server.Params;
 import dev.twofold.server.ProtocolError;
 import dev.twofold.server.Services;
 import dev.twofold.store.Client;
-import dev.twofold.store.User;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,9 +23,6 @@ import java.util.Optional;
  */
 public final class AssociateEndpoint {
 
-    /** TOTP keys are 160 bits (RFC 4226 §4 R6 recommends it). */
-    private static final int SECRET_BYTES = 20;
-
     private final Services services;
     private final MfaTokenReader reader;
     private final ClientCheck clientCheck;
@@ -38,8 +30,7 @@ public final class AssociateEndpoint {
     private final RecoveryCodes recoveryCodes;
     private final OobChallenges challenges;
     private final Factors factors;
-    private final MfaSettings settings;
-    private final PhoneNumbers phoneNumbers;
+    private final Enrollments enrollments;
 
     public AssociateEndpoint(Services services, MfaTokenReader reader, ClientCheck clientCheck,
                              AuthenticatorStore authenticators, RecoveryCodes recoveryCodes,
@@ -51,8 +42,7 @@ public final class AssociateEndpoint {
         this.recoveryCodes = recoveryCodes;
         this.challenges = challenges;
         this.factors = factors;
-        this.settings = settings;
-        this.phoneNumbers = PhoneNumbers.from(services.settings());
+        this.enrollments = new Enrollments(services, settings);
     }
 
     public void handle(Context context) {
@@ -134,23 +124,19 @@ public final class AssociateEndpoint {
     }
 
     private Map<String, Object> enrollOtp(MfaTransaction transaction, boolean firstFactor) {
-        String secret = Base32.encode(Randoms.bytes(SECRET_BYTES));
-        Authenticator authenticator = pending(AuthenticatorKind.TOTP, transaction,
-                Optional.of(services.secretBox().seal(Authenticator.SECRET_PURPOSE, secret)),
-                Optional.empty(), Optional.empty(), Optional.empty());
+        Enrollments.NewTotp totp = enrollments.totp(transaction);
         Optional<String> recoveryCode = services.database().inTransaction(handle -> {
-            authenticators.insertPending(handle, authenticator);
+            authenticators.insertPending(handle, totp.authenticator());
             return firstFactor && factors.enabled(AuthenticatorKind.RECOVERY_CODE)
                     ? Optional.of(recoveryCodes.createPending(handle, transaction.userId(),
                             transaction.id()))
                     : Optional.<String>empty();
         });
-        String uri = OtpAuthUri.of(issuerLabel(), account(transaction.userId()), secret);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("authenticator_type", "otp");
-        body.put("secret", secret);
-        body.put("barcode_uri", uri);
-        body.put("barcode_png", QrCodes.pngDataUri(uri));
+        body.put("secret", totp.secret());
+        body.put("barcode_uri", totp.barcodeUri());
+        body.put("barcode_png", QrCodes.pngDataUri(totp.barcodeUri()));
         recoveryCode.ifPresent(code -> body.put("recovery_codes", List.of(code)));
         return body;
     }
@@ -159,8 +145,8 @@ public final class AssociateEndpoint {
                                           MfaTransaction transaction, boolean firstFactor,
                                           String clientIp) {
         Authenticator authenticator = kind == AuthenticatorKind.EMAIL
-                ? emailAuthenticator(params, transaction)
-                : phoneAuthenticator(kind, params, transaction);
+                ? enrollments.email(params.single("email"), transaction)
+                : enrollments.phone(kind, params.single("phone_number"), transaction);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("authenticator_type", "oob");
         body.put("oob_channel", kind.channel().orElseThrow().wireName());
@@ -187,54 +173,5 @@ public final class AssociateEndpoint {
             }
         }
         return ordered;
-    }
-
-    private Authenticator phoneAuthenticator(AuthenticatorKind kind, Params params,
-                                             MfaTransaction transaction) {
-        String phone = phoneNumbers.toE164(params.single("phone_number").orElseThrow(() ->
-                ProtocolError.invalidRequest("phone_number is required for oob_channels "
-                        + kind.factorName() + "; send it in E.164 form, e.g. +15555550100.")));
-        return pending(kind, transaction, Optional.empty(),
-                Optional.of(services.secretBox().seal(Authenticator.PHONE_PURPOSE, phone)),
-                Optional.empty(), Optional.of(PhoneNumbers.mask(phone)));
-    }
-
-    private Authenticator emailAuthenticator(Params params, MfaTransaction transaction) {
-        String email = params.single("email")
-                .or(() -> services.users().find(transaction.userId()).flatMap(User::email))
-                .map(String::trim)
-                .orElseThrow(() -> ProtocolError.invalidRequest("email is required for"
-                        + " oob_channels email: this user has no email address on file."));
-        if (!email.matches("[^@\\s]+@[^@\\s]+")) {
-            throw ProtocolError.invalidRequest("email is not an email address; send one such"
-                    + " as alice@example.com.");
-        }
-        return pending(AuthenticatorKind.EMAIL, transaction, Optional.empty(), Optional.empty(),
-                Optional.of(email), Optional.of(maskedEmail(email)));
-    }
-
-    private Authenticator pending(AuthenticatorKind kind, MfaTransaction transaction,
-                                  Optional<String> secret, Optional<String> phone,
-                                  Optional<String> email, Optional<String> name) {
-        return new Authenticator(AuthenticatorStore.newId(kind), transaction.userId(), kind,
-                false, secret, phone, email, name, Optional.empty(), Optional.empty(),
-                services.clock().millis(), Optional.of(transaction.id()));
-    }
-
-    static String maskedEmail(String email) {
-        int at = email.indexOf('@');
-        return email.charAt(0) + "***" + email.substring(at);
-    }
-
-    /** The issuer shown in authenticator apps. */
-    private String issuerLabel() {
-        return settings.productName()
-                .or(() -> services.tenantSettings().get("friendly_name"))
-                .filter(name -> !name.isBlank())
-                .orElse("Twofold");
-    }
-
-    private String account(String userId) {
-        return services.users().find(userId).flatMap(User::email).orElse(userId);
     }
 }

@@ -62,8 +62,7 @@ public final class AuthenticatorStore {
     public void insertPending(Handle handle, Authenticator authenticator) {
         // Concurrent enrollments of one user queue on the user's row; without it, under READ
         // COMMITTED each DELETE misses the others' uncommitted rows and every one stays pending.
-        handle.createQuery("SELECT user_id FROM users WHERE user_id = :userId FOR UPDATE")
-                .bind("userId", authenticator.userId()).mapTo(String.class).findOne();
+        lockUser(handle, authenticator.userId());
         handle.createUpdate("DELETE FROM authenticators WHERE user_id = :userId"
                         + " AND kind = :kind AND active = FALSE")
                 .bind("userId", authenticator.userId())
@@ -84,6 +83,12 @@ public final class AuthenticatorStore {
                 .bind("createdAt", authenticator.createdAt())
                 .bind("transaction", authenticator.enrollmentTransactionId().orElse(null))
                 .execute();
+    }
+
+    /** Locks the user's row until the caller's transaction ends, to queue its changes. */
+    public void lockUser(Handle handle, String userId) {
+        handle.createQuery("SELECT user_id FROM users WHERE user_id = :userId FOR UPDATE")
+                .bind("userId", userId).mapTo(String.class).findOne();
     }
 
     /** Confirms an unconfirmed authenticator; true for exactly one caller. */

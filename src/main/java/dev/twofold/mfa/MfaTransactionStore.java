@@ -27,6 +27,7 @@ import org.jdbi.v3.core.Handle;
 public final class MfaTransactionStore {
 
     private static final String STEP_UP_KEY = "jti:";
+    private static final String BROWSER_KEY = "browser:";
 
     private final Database database;
     private final Clock clock;
@@ -71,6 +72,35 @@ public final class MfaTransactionStore {
                 .bindMap(row(hash, MfaTransaction.Kind.STEP_UP, authentication,
                         clock.instant(), expiresAt))
                 .execute());
+        return findByHash(hash).orElseThrow();
+    }
+
+    /**
+     * The login transaction of a hosted sign-in, found by a key only its browser can compute
+     * (so it is never sent anywhere); a new one when there is none, or when the last one
+     * expired or was spent.
+     */
+    public MfaTransaction forBrowser(String browserKey, Authentication authentication) {
+        String hash = Randoms.sha256(BROWSER_KEY + browserKey);
+        Instant now = clock.instant();
+        Optional<MfaTransaction> existing = findByHash(hash).filter(transaction ->
+                transaction.consumedAt().isEmpty() && transaction.expiresAt().isAfter(now));
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        database.inTransaction(handle -> {
+            handle.createUpdate("DELETE FROM mfa_transactions WHERE token_hash = :hash")
+                    .bind("hash", hash).execute();
+            // Two pages of one browser at once: the second insert finds the first one's row.
+            return handle.createUpdate("INSERT INTO mfa_transactions (id, token_hash, kind,"
+                            + " user_id, client_id, audience, scope, amr, auth_time, details,"
+                            + " created_at, expires_at) VALUES (:id, :hash, :kind, :userId,"
+                            + " :clientId, :audience, :scope, :amr, :authTime, :details, :now,"
+                            + " :expiresAt) ON CONFLICT DO NOTHING")
+                    .bindMap(row(hash, MfaTransaction.Kind.LOGIN, authentication, now,
+                            now.plus(settings.transactionLifetime())))
+                    .execute();
+        });
         return findByHash(hash).orElseThrow();
     }
 

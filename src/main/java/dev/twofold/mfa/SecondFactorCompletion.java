@@ -56,7 +56,25 @@ public final class SecondFactorCompletion {
      */
     public TokenResponse complete(MfaTransaction transaction, Authenticator authenticator,
                                   Predicate<Handle> spendFactor, ProtocolError wrongCode) {
-        boolean won = services.database().inTransaction(handle -> {
+        if (!spend(transaction, authenticator, spendFactor)) {
+            LOG.warn("A correct second-factor code for authenticator {} was used already"
+                    + " (replay or concurrent use); refused", authenticator.id());
+            refuse(transaction, authenticator, wrongCode);
+        }
+        // Known gap: issuance runs after the commit; if it fails the mfa_token is spent anyway.
+        return services.tokenIssuer().issue(transaction.authentication()
+                .withSecondFactor(authenticator.kind().amr()));
+    }
+
+    /**
+     * The state change of a proved factor, in one database transaction: the factor is spent
+     * with {@code spendFactor}, a pending enrollment confirmed (with its recovery code), the
+     * MFA transaction spent, the failure counters cleared. False when {@code spendFactor}
+     * lost (the code was used already); then nothing changed.
+     */
+    public boolean spend(MfaTransaction transaction, Authenticator authenticator,
+                         Predicate<Handle> spendFactor) {
+        return services.database().inTransaction(handle -> {
             if (!spendFactor.test(handle)) {
                 return false;
             }
@@ -70,14 +88,6 @@ public final class SecondFactorCompletion {
             limiter.recordSuccess(handle, transaction.userId(), Optional.of(authenticator.id()));
             return true;
         });
-        if (!won) {
-            LOG.warn("A correct second-factor code for authenticator {} was used already"
-                    + " (replay or concurrent use); refused", authenticator.id());
-            refuse(transaction, authenticator, wrongCode);
-        }
-        // Known gap: issuance runs after the commit; if it fails the mfa_token is spent anyway.
-        return services.tokenIssuer().issue(transaction.authentication()
-                .withSecondFactor(authenticator.kind().amr()));
     }
 
     /** Counts a failed verification and throws the grant's wrong-code error. */

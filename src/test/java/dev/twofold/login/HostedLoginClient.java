@@ -127,7 +127,8 @@ public final class HostedLoginClient {
         return matcher.group(1);
     }
 
-    private Http.Answer send(HttpRequest request) {
+    /** Sends a request with this browser's cookies. */
+    public Http.Answer send(HttpRequest request) {
         try {
             HttpResponse<String> response = client.send(request,
                     HttpResponse.BodyHandlers.ofString());

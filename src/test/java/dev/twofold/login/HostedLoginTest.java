@@ -81,7 +81,7 @@ class HostedLoginTest {
             assertThat(urls.group(1)).startsWith(server.issuer());
             count++;
         }
-        assertThat(count).isEqualTo(2);
+        assertThat(count).isEqualTo(3);
     }
 
     @Test
@@ -92,7 +92,7 @@ class HostedLoginTest {
         Http.Answer page = browser.get(start.header("Location"));
 
         assertThat(page.header("Content-Security-Policy")).isEqualTo("default-src 'none';"
-                + " style-src 'self'; img-src 'self'; form-action 'self'"
+                + " style-src 'self'; img-src 'self' data:; form-action 'self'"
                 + " https://app.example.com; frame-ancestors 'none'; base-uri 'none'");
         assertThat(page.header("Cache-Control")).isEqualTo("no-store");
         assertThat(page.header("X-Frame-Options")).isEqualTo("DENY");

@@ -201,14 +201,17 @@ class MfaHostedPageTest {
     }
 
     @Test
-    void challengePageWhenUserHasNoAuthenticatorAppThenExplainsEnrollment() {
+    void challengePageWhenUserHasNoFactorThenEnrollmentOfTheEnabledFactors() {
         HostedLoginClient browser = new HostedLoginClient(server.issuer());
         String location = browser.login(request(), "bob@example.com", "Bob-Password-1");
 
         Http.Answer page = browser.get(location);
 
-        assertThat(page.status()).isEqualTo(403);
-        assertThat(page.body()).contains("no authenticator app enrolled");
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(page.body()).contains("Set up two-step verification",
+                "name=\"factor\" value=\"otp\"", "name=\"factor\" value=\"sms\"",
+                "name=\"factor\" value=\"email\"")
+                .doesNotContain("value=\"voice\"");
     }
 
     @Test

@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
@@ -46,6 +48,15 @@ public final class Chromium implements AutoCloseable {
     }
 
     public static Chromium start() throws IOException {
+        return start(Optional.empty());
+    }
+
+    /** A browser whose {@code Accept-Language} asks for {@code language} (such as de). */
+    public static Chromium startInLanguage(String language) throws IOException {
+        return start(Optional.of(language));
+    }
+
+    private static Chromium start(Optional<String> language) throws IOException {
         // Selenium must never download a browser or a driver: both are given here.
         System.setProperty("SE_AVOID_BROWSER_DOWNLOAD", "true");
         Path profile = Files.createTempDirectory("twofold-chromium-");
@@ -57,7 +68,13 @@ public final class Chromium implements AutoCloseable {
                 "--disable-quic", "--no-first-run", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync",
                 "--user-data-dir=" + profile.toAbsolutePath(),
-                "--host-resolver-rules=MAP app.example.com 127.0.0.1:9");
+                // The logo host of branding tests, like the client, never reaches a network.
+                "--host-resolver-rules=MAP app.example.com 127.0.0.1:9,"
+                        + " MAP cdn.example.com 127.0.0.1:9");
+        language.ifPresent(tag -> {
+            options.addArguments("--lang=" + tag);
+            options.setExperimentalOption("prefs", Map.of("intl.accept_languages", tag));
+        });
         return new Chromium(service, new ChromeDriver(service, options), profile);
     }
 

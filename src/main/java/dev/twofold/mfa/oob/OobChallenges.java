@@ -10,6 +10,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
@@ -39,6 +40,12 @@ public final class OobChallenges {
      */
     public String start(Handle handle, Authenticator authenticator, MfaTransaction transaction,
                         String clientIp) {
+        return start(handle, authenticator, transaction, clientIp, Locale.ENGLISH);
+    }
+
+    /** As {@link #start(Handle, Authenticator, MfaTransaction, String)}, in a language. */
+    public String start(Handle handle, Authenticator authenticator, MfaTransaction transaction,
+                        String clientIp, Locale locale) {
         String oobCode = Randoms.token("oob_");
         String code = Randoms.digits(CODE_DIGITS);
         Instant now = services.clock().instant();
@@ -56,7 +63,7 @@ public final class OobChallenges {
                 .execute();
         Channel channel = authenticator.kind().channel().orElseThrow();
         services.sender(channel).send(new Message(channel, destination(authenticator), code,
-                lifetime, Locale.ENGLISH, authenticator.userId(), clientIp));
+                lifetime, locale, authenticator.userId(), clientIp));
         return oobCode;
     }
 
@@ -66,6 +73,25 @@ public final class OobChallenges {
                         "SELECT * FROM oob_challenges WHERE oob_code_hash = :hash")
                 .bind("hash", Randoms.sha256(oobCode))
                 .map((resultSet, context) -> map(resultSet)).findOne());
+    }
+
+    /** When a code was last sent for this authenticator, in any MFA transaction. */
+    public Optional<Instant> lastSent(Handle handle, String authenticatorId) {
+        return handle.createQuery("SELECT MAX(created_at) FROM oob_challenges"
+                        + " WHERE authenticator_id = :authenticator")
+                .bind("authenticator", authenticatorId).mapTo(Long.class).findOne()
+                .map(Instant::ofEpochMilli);
+    }
+
+    /** The unused, unexpired challenges of one authenticator in one MFA transaction. */
+    public List<OobChallenge> live(String transactionId, String authenticatorId) {
+        return services.database().withHandle(handle -> handle.createQuery(
+                        "SELECT * FROM oob_challenges WHERE transaction_id = :transaction"
+                                + " AND authenticator_id = :authenticator AND used_at IS NULL"
+                                + " AND expires_at > :now ORDER BY created_at DESC")
+                .bind("transaction", transactionId).bind("authenticator", authenticatorId)
+                .bind("now", services.clock().millis())
+                .map((resultSet, context) -> map(resultSet)).list());
     }
 
     /** Marks a challenge used; true for exactly one caller. */
