@@ -15,6 +15,8 @@ import io.javalin.http.HttpResponseException;
 final class ManagementRoutes {
 
     static final String PREFIX = "/api/v2";
+    /** The request attribute holding the client id of the verified token. */
+    private static final String CLIENT = "twofold.management.client_id";
 
     private final Javalin app;
     private final ManagementAccess access;
@@ -56,7 +58,7 @@ final class ManagementRoutes {
     private Handler guarded(String scope, Endpoint endpoint) {
         return context -> {
             try {
-                access.require(context, scope);
+                context.attribute(CLIENT, access.require(context, scope).clientId());
                 endpoint.handle(context);
                 context.header("Cache-Control", "no-store");
             } catch (ProtocolError error) {
@@ -65,6 +67,11 @@ final class ManagementRoutes {
                 throw ManagementErrors.auth0Shape(fromJavalin(error));
             }
         };
+    }
+
+    /** The client whose token this Management API request passed with. */
+    static String clientId(Context context) {
+        return context.attribute(CLIENT);
     }
 
     private static ProtocolError fromJavalin(HttpResponseException error) {

@@ -79,10 +79,19 @@ final class UserFactors {
         });
     }
 
-    /** Deletes every authenticator of the user, recovery code included; returns how many. */
-    int deleteAll(String userId) {
-        return services.database().inTransaction(handle -> handle.createUpdate(
-                "DELETE FROM authenticators WHERE user_id = :userId")
-                .bind("userId", userId).execute());
+    /**
+     * Deletes every authenticator of the user, recovery code included; returns the ids of the
+     * deleted factors (the recovery code left out).
+     */
+    List<String> deleteAll(String userId) {
+        return services.database().inTransaction(handle -> {
+            List<String> ids = handle.createQuery("SELECT id FROM authenticators"
+                            + " WHERE user_id = :userId AND kind <> :recovery ORDER BY id")
+                    .bind("userId", userId).bind("recovery", RECOVERY_CODE)
+                    .mapTo(String.class).list();
+            handle.createUpdate("DELETE FROM authenticators WHERE user_id = :userId")
+                    .bind("userId", userId).execute();
+            return ids;
+        });
     }
 }

@@ -6,6 +6,7 @@ import static dev.twofold.management.ManagementScopes.READ_AUTHENTICATION_METHOD
 import static dev.twofold.management.ManagementScopes.READ_USERS;
 import static dev.twofold.management.ManagementScopes.UPDATE_USERS;
 
+import dev.twofold.mfa.MfaAudit;
 import dev.twofold.mfa.device.RememberedDeviceStore;
 import dev.twofold.server.Services;
 import io.javalin.http.Context;
@@ -25,12 +26,14 @@ final class UserFactorsEndpoint {
     private final Users users;
     private final UserFactors factors;
     private final RecoveryCodeRegeneration regeneration;
+    private final MfaAudit audit;
 
     UserFactorsEndpoint(Services services, Users users, RecoveryCodeRegeneration regeneration) {
         this.services = services;
         this.users = users;
         this.factors = new UserFactors(services);
         this.regeneration = regeneration;
+        this.audit = new MfaAudit(services);
     }
 
     /** Replaces a user's recovery code, returning the new one; empty without any factor. */
@@ -81,11 +84,14 @@ final class UserFactorsEndpoint {
                     + " removed with the last factor, or regenerated); list them with"
                     + " GET /api/v2/users/{id}/authentication-methods.");
         }
+        audit.removed(userId, methodId, ManagementRoutes.clientId(context));
         context.status(204);
     }
 
     private void deleteAll(Context context) {
-        factors.deleteAll(existingUser(context));
+        String userId = existingUser(context);
+        factors.deleteAll(userId).forEach(id ->
+                audit.removed(userId, id, ManagementRoutes.clientId(context)));
         context.status(204);
     }
 

@@ -31,6 +31,7 @@ public final class AssociateEndpoint {
     private final OobChallenges challenges;
     private final Factors factors;
     private final Enrollments enrollments;
+    private final MfaAudit audit;
 
     public AssociateEndpoint(Services services, MfaTokenReader reader, ClientCheck clientCheck,
                              AuthenticatorStore authenticators, RecoveryCodes recoveryCodes,
@@ -43,6 +44,7 @@ public final class AssociateEndpoint {
         this.challenges = challenges;
         this.factors = factors;
         this.enrollments = new Enrollments(services, settings);
+        this.audit = new MfaAudit(services);
     }
 
     public void handle(Context context) {
@@ -132,6 +134,7 @@ public final class AssociateEndpoint {
                             transaction.id()))
                     : Optional.<String>empty();
         });
+        audit.enrollmentStarted(transaction, totp.authenticator());
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("authenticator_type", "otp");
         body.put("secret", totp.secret());
@@ -160,6 +163,7 @@ public final class AssociateEndpoint {
                     clientIp));
             return null;
         });
+        audit.enrollmentStarted(transaction, authenticator);
         body.put("binding_method", "prompt");
         return orderedOob(body);
     }

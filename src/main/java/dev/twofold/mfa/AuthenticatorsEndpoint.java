@@ -26,12 +26,14 @@ public final class AuthenticatorsEndpoint {
     private final Services services;
     private final MfaTokenReader reader;
     private final AuthenticatorStore authenticators;
+    private final MfaAudit audit;
 
     public AuthenticatorsEndpoint(Services services, MfaTokenReader reader,
                                   AuthenticatorStore authenticators) {
         this.services = services;
         this.reader = reader;
         this.authenticators = authenticators;
+        this.audit = new MfaAudit(services);
     }
 
     public void list(Context context) {
@@ -61,6 +63,7 @@ public final class AuthenticatorsEndpoint {
         });
         LOG.info("Authenticator {} of user {} removed by client {}", id, token.userId(),
                 access.claims().clientId());
+        audit.removed(token.userId(), authenticator.id(), access.claims().clientId());
         context.status(204);
     }
 

@@ -44,6 +44,7 @@ public final class BrowserMfa {
     private final MfaTransactionStore transactions;
     private final SecondFactorCompletion completion;
     private final Enrollments enrollments;
+    private final MfaAudit audit;
     private final Duration resendCooldown;
 
     private BrowserMfa(Services services, AttemptLimiter limiter, MfaSettings settings) {
@@ -60,6 +61,7 @@ public final class BrowserMfa {
                 new MfaTokenReader(services, transactions), authenticators, recoveryCodes,
                 transactions, limiter);
         this.enrollments = new Enrollments(services, settings);
+        this.audit = new MfaAudit(services);
         this.resendCooldown = services.settings().getDuration("TWOFOLD_MFA_RESEND_COOLDOWN",
                 Duration.ofSeconds(30));
     }
@@ -135,6 +137,7 @@ public final class BrowserMfa {
             authenticators.insertPending(handle, totp.authenticator());
             return null;
         });
+        audit.enrollmentStarted(transaction, totp.authenticator());
         return totp;
     }
 
@@ -154,6 +157,7 @@ public final class BrowserMfa {
             authenticators.insertPending(handle, authenticator);
             return challenges.start(handle, authenticator, transaction, clientIp, locale);
         });
+        audit.enrollmentStarted(transaction, authenticator);
         return authenticator;
     }
 
@@ -201,7 +205,7 @@ public final class BrowserMfa {
                     + " and email factors; an authenticator app shows its own codes.");
         }
         limiter.requireNotLocked(transaction.userId(), Optional.of(authenticator.id()));
-        return services.database().inTransaction(handle -> {
+        Sending sending = services.database().inTransaction(handle -> {
             authenticators.lockUser(handle, transaction.userId());
             long wait = waitSeconds(handle, authenticator);
             if (wait > 0) {
@@ -212,6 +216,10 @@ public final class BrowserMfa {
             challenges.start(handle, authenticator, transaction, clientIp, locale);
             return new Sending.Sent();
         });
+        if (sending instanceof Sending.Sent) {
+            audit.challengeStarted(transaction, authenticator);
+        }
+        return sending;
     }
 
     private long waitSeconds(Handle handle, Authenticator authenticator) {
@@ -271,7 +279,7 @@ public final class BrowserMfa {
 
     private Verification wrong(MfaTransaction transaction, Authenticator authenticator) {
         LOG.debug("Hosted second factor refused: wrong, expired or used code");
-        limiter.recordFailure(transaction.userId(), Optional.of(authenticator.id()));
+        completion.failed(transaction, authenticator);
         return new Verification.Wrong();
     }
 

@@ -31,6 +31,7 @@ public final class ChallengeEndpoint {
     private final OobChallenges challenges;
     private final AttemptLimiter limiter;
     private final Factors factors;
+    private final MfaAudit audit;
 
     public ChallengeEndpoint(Services services, MfaTokenReader reader, ClientCheck clientCheck,
                              AuthenticatorStore authenticators, OobChallenges challenges,
@@ -42,6 +43,7 @@ public final class ChallengeEndpoint {
         this.challenges = challenges;
         this.limiter = limiter;
         this.factors = factors;
+        this.audit = new MfaAudit(services);
     }
 
     public void handle(Context context) {
@@ -62,6 +64,7 @@ public final class ChallengeEndpoint {
                     challenges.start(handle, authenticator, transaction, context.ip())));
             body.put("binding_method", "prompt");
         }
+        audit.challengeStarted(transaction, authenticator);
         context.header("Cache-Control", "no-store").header("Pragma", "no-cache").json(body);
     }
 

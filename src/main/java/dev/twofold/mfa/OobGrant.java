@@ -40,7 +40,10 @@ public final class OobGrant implements Grant {
 
     @Override
     public TokenResponse handle(TokenRequest request) {
-        MfaTransaction transaction = completion.transaction(request);
+        return completion.attempt(request, transaction -> verify(request, transaction));
+    }
+
+    private TokenResponse verify(TokenRequest request, MfaTransaction transaction) {
         OobChallenge challenge = challenge(request.params().required("oob_code"), transaction);
         String bindingCode = request.params().single("binding_code").orElseThrow(() ->
                 ProtocolError.invalidRequest("binding_code is required: send the 6-digit code"

@@ -40,7 +40,10 @@ public final class OtpGrant implements Grant {
 
     @Override
     public TokenResponse handle(TokenRequest request) {
-        MfaTransaction transaction = completion.transaction(request);
+        return completion.attempt(request, transaction -> verify(request, transaction));
+    }
+
+    private TokenResponse verify(TokenRequest request, MfaTransaction transaction) {
         String otp = request.params().required("otp");
         List<Authenticator> candidates = candidates(transaction);
         candidates.forEach(authenticator -> completion.limiter()

@@ -39,7 +39,8 @@ public final class PolicyMfaGate implements MfaGate {
         String mfaToken = transactions.startLogin(authentication);
         throw ProtocolError.of(403, "mfa_required", "Multifactor authentication required")
                 .withField("mfa_token", mfaToken)
-                .withField("mfa_requirements", policy.requirements(authentication.userId()));
+                .withField("mfa_requirements", policy.requirements(authentication.userId()))
+                .withSubject(authentication.userId());
     }
 
     /** A {@code device_token} from an earlier MFA grant with {@code remember_device=true}. */

@@ -33,7 +33,10 @@ public final class RecoveryCodeGrant implements Grant {
 
     @Override
     public TokenResponse handle(TokenRequest request) {
-        MfaTransaction transaction = completion.transaction(request);
+        return completion.attempt(request, transaction -> verify(request, transaction));
+    }
+
+    private TokenResponse verify(TokenRequest request, MfaTransaction transaction) {
         String entered = request.params().required("recovery_code");
         Authenticator entry = recoveryCodes.active(transaction.userId()).orElseThrow(() ->
                 ProtocolError.of(400, "unsupported_challenge_type", "User does not have a"

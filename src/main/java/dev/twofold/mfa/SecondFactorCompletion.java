@@ -6,6 +6,7 @@ import dev.twofold.oauth.TokenResponse;
 import dev.twofold.server.ProtocolError;
 import dev.twofold.server.Services;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
@@ -15,7 +16,9 @@ import org.slf4j.LoggerFactory;
  * The steps every MFA grant shares: find the transaction behind {@code mfa_token}, refuse a
  * locked user, and, once a factor is proved, spend the single-use values in one database
  * transaction (the code, a pending enrollment's confirmation, the {@code mfa_token}), clear
- * the failure counters and issue the tokens. Thread-safe.
+ * the failure counters and issue the tokens. The audit entries of a verification, its
+ * success or failure and a confirmed enrollment, are recorded here for both the MFA grants and
+ * the hosted pages. Thread-safe.
  */
 public final class SecondFactorCompletion {
 
@@ -27,6 +30,7 @@ public final class SecondFactorCompletion {
     private final RecoveryCodes recoveryCodes;
     private final MfaTransactionStore transactions;
     private final AttemptLimiter limiter;
+    private final MfaAudit audit;
 
     public SecondFactorCompletion(Services services, MfaTokenReader reader,
                                   AuthenticatorStore authenticators, RecoveryCodes recoveryCodes,
@@ -37,12 +41,27 @@ public final class SecondFactorCompletion {
         this.recoveryCodes = recoveryCodes;
         this.transactions = transactions;
         this.limiter = limiter;
+        this.audit = new MfaAudit(services);
     }
 
     /** The transaction of the request's {@code mfa_token}, for the authenticated client. */
     public MfaTransaction transaction(TokenRequest request) {
         return reader.transaction(request.params().required("mfa_token"),
                 Optional.of(request.client().clientId()));
+    }
+
+    /**
+     * Runs an MFA grant's steps on the transaction of the request's {@code mfa_token}; any
+     * refusal from them names the transaction's user for the audit log.
+     */
+    public TokenResponse attempt(TokenRequest request,
+                                 Function<MfaTransaction, TokenResponse> steps) {
+        MfaTransaction transaction = transaction(request);
+        try {
+            return steps.apply(transaction);
+        } catch (ProtocolError error) {
+            throw error.withSubjectIfAbsent(transaction.userId());
+        }
     }
 
     public AttemptLimiter limiter() {
@@ -63,17 +82,29 @@ public final class SecondFactorCompletion {
         }
         // Known gap: issuance runs after the commit; if it fails the mfa_token is spent anyway.
         return services.tokenIssuer().issue(transaction.authentication()
-                .withSecondFactor(authenticator.kind().amr()));
+                .withSecondFactor(authenticator.kind().amr(), services.clock().instant()));
     }
 
     /**
      * The state change of a proved factor, in one database transaction: the factor is spent
      * with {@code spendFactor}, a pending enrollment confirmed (with its recovery code), the
-     * MFA transaction spent, the failure counters cleared. False when {@code spendFactor}
-     * lost (the code was used already); then nothing changed.
+     * MFA transaction spent, the failure counters cleared; after the commit, audited. False
+     * when {@code spendFactor} lost (the code was used already); then nothing changed.
      */
     public boolean spend(MfaTransaction transaction, Authenticator authenticator,
                          Predicate<Handle> spendFactor) {
+        boolean spent = spendInTransaction(transaction, authenticator, spendFactor);
+        if (spent && !authenticator.active()) {
+            audit.enrollmentConfirmed(transaction, authenticator);
+        }
+        if (spent) {
+            audit.verified(transaction, authenticator);
+        }
+        return spent;
+    }
+
+    private boolean spendInTransaction(MfaTransaction transaction, Authenticator authenticator,
+                                       Predicate<Handle> spendFactor) {
         return services.database().inTransaction(handle -> {
             if (!spendFactor.test(handle)) {
                 return false;
@@ -90,13 +121,19 @@ public final class SecondFactorCompletion {
         });
     }
 
-    /** Counts a failed verification and throws the grant's wrong-code error. */
+    /** Counts and audits a failed verification and throws the grant's wrong-code error. */
     public void refuse(MfaTransaction transaction, Authenticator authenticator,
                        ProtocolError wrongCode) {
-        limiter.recordFailure(transaction.userId(), Optional.of(authenticator.id()));
+        failed(transaction, authenticator);
         LOG.debug("Second factor refused for user {} with authenticator {}",
                 transaction.userId(), authenticator.id());
         throw wrongCode;
+    }
+
+    /** Audits a failed verification and counts it on the user and the authenticator. */
+    public void failed(MfaTransaction transaction, Authenticator authenticator) {
+        audit.refused(transaction, authenticator);
+        limiter.recordFailure(transaction.userId(), Optional.of(authenticator.id()));
     }
 
     private void confirmIfPending(Handle handle, MfaTransaction transaction,

@@ -16,7 +16,8 @@ import java.util.Set;
  * @param amr RFC 8176 method references, in the order they were proved: {@code pwd},
  *     {@code otp}, {@code sms}, {@code tel}, {@code mfa}, …
  * @param acr the authentication context class reference, e.g. the PAPE multi-factor URI
- * @param authTime when the user last entered their first factor (OIDC {@code auth_time})
+ * @param authTime when the user last proved a factor (OIDC {@code auth_time}): the password,
+ *     or the later second factor
  * @param nonce the OIDC nonce to copy into the ID token
  */
 public record Authentication(
@@ -42,14 +43,18 @@ public record Authentication(
         return scope.contains(name);
     }
 
-    /** A copy whose {@code amr} adds the methods of a passed second factor, plus {@code mfa}. */
-    public Authentication withSecondFactor(List<String> methods) {
+    /**
+     * A copy after a second factor proved at {@code provedAt}: {@code amr} keeps the methods
+     * proved before, in order, adds the new factor's methods not yet named, and ends with
+     * {@code mfa}; {@code acr} becomes the PAPE multi-factor URI; {@code auth_time} becomes
+     * {@code provedAt} (OIDC Core §2: the time the user last actively authenticated).
+     */
+    public Authentication withSecondFactor(List<String> methods, Instant provedAt) {
         List<String> all = new ArrayList<>(amr);
+        all.remove("mfa");
         methods.stream().filter(method -> !all.contains(method)).forEach(all::add);
-        if (!all.contains("mfa")) {
-            all.add("mfa");
-        }
+        all.add("mfa");
         return new Authentication(userId, clientId, audience, scope, all, Optional.of(ACR_MFA),
-                authTime, nonce);
+                provedAt, nonce);
     }
 }

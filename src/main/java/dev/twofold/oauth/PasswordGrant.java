@@ -1,5 +1,6 @@
 package dev.twofold.oauth;
 
+import dev.twofold.ops.AuditType;
 import dev.twofold.server.Params;
 import dev.twofold.server.ProtocolError;
 import dev.twofold.server.Services;
@@ -82,16 +83,28 @@ public final class PasswordGrant implements Grant {
         PasswordLogins.Result result = logins.verify(connection, username, password, ip);
         if (result instanceof PasswordLogins.Locked locked) {
             LOG.debug("Password grant refused: too many wrong passwords from {}", ip);
-            throw PasswordLogins.lockedError(locked.until(), services.clock().instant());
+            throw PasswordLogins.lockedError(locked.until(), services.clock().instant())
+                    .withAuditType(AuditType.PASSWORD_LOCKED);
         }
-        if (!(result instanceof PasswordLogins.Accepted accepted)) {
+        if (result instanceof PasswordLogins.Refused refused) {
             LOG.debug("Password grant refused: wrong username or password");
-            throw ProtocolError.invalidGrant("Wrong email or password.");
+            throw wrongPassword(refused);
         }
-        if (accepted.user().blocked()) {
-            LOG.debug("Password grant refused: user {} is blocked", accepted.user().userId());
-            throw ProtocolError.invalidGrant("user is blocked");
+        User user = ((PasswordLogins.Accepted) result).user();
+        if (user.blocked()) {
+            LOG.debug("Password grant refused: user {} is blocked", user.userId());
+            throw ProtocolError.invalidGrant("user is blocked")
+                    .withAuditType(AuditType.BLOCKED_USER).withSubject(user.userId());
         }
-        return accepted.user();
+        return user;
+    }
+
+    /** One answer whether or not the user exists; only the audit log tells them apart. */
+    private static ProtocolError wrongPassword(PasswordLogins.Refused refused) {
+        ProtocolError error = ProtocolError.invalidGrant("Wrong email or password.");
+        return refused.userId()
+                .map(userId -> error.withAuditType(AuditType.FAILED_LOGIN_PASSWORD)
+                        .withSubject(userId))
+                .orElseGet(() -> error.withAuditType(AuditType.FAILED_LOGIN_USERNAME));
     }
 }

@@ -41,8 +41,13 @@ public final class PasswordLogins {
     public record Accepted(User user) implements Result {
     }
 
-    /** Wrong name or password (one answer for both). */
-    public record Refused() implements Result {
+    /**
+     * Wrong name or password (one answer for both to the client).
+     *
+     * @param userId the user whose password was wrong, for the audit log only; empty when no
+     *     user has the name
+     */
+    public record Refused(Optional<String> userId) implements Result {
     }
 
     /** This address may not try this name again before {@code until}. */
@@ -67,7 +72,7 @@ public final class PasswordLogins {
     // proxy's address and the count becomes one per email.
     public Result verify(String connection, String email, String password, String ip) {
         if (email.isBlank() || email.length() > MAX_EMAIL || password.length() > MAX_PASSWORD) {
-            return new Refused();
+            return new Refused(Optional.empty());
         }
         String subject = subjectPrefix(connection, email) + ip;
         long now = services.clock().millis();
@@ -90,7 +95,7 @@ public final class PasswordLogins {
                 counters.count(handle, subject, now, lockout, maxFailures));
         locked.ifPresent(until -> LOG.warn("Logins for one name blocked from {} until {} after"
                 + " {} wrong passwords", ip, Instant.ofEpochMilli(until), maxFailures));
-        return new Refused();
+        return new Refused(user.map(User::userId));
     }
 
     /**

@@ -89,7 +89,7 @@ public final class RefreshTokenGrant implements Grant {
                     stored.familyId());
             services.auditLog().record(AuditEvent.of(AuditType.REFRESH_TOKEN_REUSE)
                     .user(stored.userId()).client(stored.clientId())
-                    .detail("family_id", stored.familyId()).build());
+                    .detail("family_id", stored.familyId()).outcomeOfRequest().build());
             throw ProtocolError.invalidGrant("The refresh token was already used; a used"
                     + " refresh token presented again means it may have been stolen, so every"
                     + " token of this login is now revoked. Log in again.");

@@ -12,6 +12,9 @@ import java.util.regex.Pattern;
  * <p>The description and details are for the operator: say what happened and to whom, never a
  * password, code, token or secret. As a second line of defence, a detail whose name suggests a
  * secret is stored masked. Immutable.
+ *
+ * @param outcomeOfRequest whether this entry stands for the outcome of the whole request, so
+ *     that the token endpoint and the Management API add no general entry of their own
  */
 public record AuditEvent(
         AuditType type,
@@ -20,7 +23,8 @@ public record AuditEvent(
         Optional<String> clientId,
         Optional<String> ip,
         Optional<String> userAgent,
-        Map<String, Object> details) {
+        Map<String, Object> details,
+        boolean outcomeOfRequest) {
 
     private static final Pattern SECRET_NAME = Pattern.compile(
             "(?i).*(password|secret|token|otp|code|cookie|authorization|credential).*");
@@ -43,6 +47,7 @@ public record AuditEvent(
         private String ip;
         private String userAgent;
         private final Map<String, Object> details = new LinkedHashMap<>();
+        private boolean outcomeOfRequest;
 
         private Builder(AuditType type) {
             this.type = type;
@@ -88,6 +93,15 @@ public record AuditEvent(
             return this;
         }
 
+        /**
+         * Marks the entry as the outcome of the whole request (a refresh-token reuse, a
+         * lock-out): the general entry of the endpoint is then left out.
+         */
+        public Builder outcomeOfRequest() {
+            this.outcomeOfRequest = true;
+            return this;
+        }
+
         /** Builds the event; IP and user agent default to those of the current request. */
         public AuditEvent build() {
             Optional<RequestIds.Current> request = RequestIds.request();
@@ -95,7 +109,8 @@ public record AuditEvent(
                     Optional.ofNullable(clientId),
                     Optional.ofNullable(ip).or(() -> request.map(current -> current.ip)),
                     Optional.ofNullable(userAgent)
-                            .or(() -> request.map(current -> current.userAgent)), details);
+                            .or(() -> request.map(current -> current.userAgent)), details,
+                    outcomeOfRequest);
         }
     }
 }

@@ -51,7 +51,9 @@ public final class AuditLog {
      */
     public void record(AuditEvent event) {
         AuditEntry entry = entry(event);
-        RequestIds.request().ifPresent(current -> current.audited = true);
+        if (event.outcomeOfRequest()) {
+            RequestIds.request().ifPresent(current -> current.audited = true);
+        }
         metrics.counter("twofold.audit.events", "Audit log entries by Auth0 event type", "type",
                 entry.type()).increment();
         try {

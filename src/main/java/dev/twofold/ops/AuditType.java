@@ -11,6 +11,8 @@ public enum AuditType {
     FAILED_LOGIN_PASSWORD("fp", Outcome.FAILURE, "Wrong password"),
     FAILED_LOGIN_USERNAME("fu", Outcome.FAILURE, "Unknown username or email"),
     BLOCKED_USER("fu_blocked", Outcome.FAILURE, "Login of a blocked user refused"),
+    PASSWORD_LOCKED("limit_wc", Outcome.FAILURE,
+            "Too many wrong passwords for this name from this IP address; logins blocked"),
     MFA_REQUIRED("mfar", Outcome.SUCCESS, "Second factor required"),
     SUCCESS_SIGNUP("ss", Outcome.SUCCESS, "Successful sign-up"),
     FAILED_SIGNUP("fs", Outcome.FAILURE, "Failed sign-up"),

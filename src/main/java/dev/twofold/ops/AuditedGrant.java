@@ -14,7 +14,10 @@ import java.util.Optional;
  * Wraps a grant of the token endpoint to count and audit its outcome: a login, an
  * {@code mfa_required}, a second-factor verification, a refresh. A module that records a more
  * specific audit event during the same request (say, refresh-token reuse) wins: this wrapper
- * then adds no entry of its own, only the meters. Thread-safe.
+ * then adds no entry of its own, only the meters. A refusal names its user and a more precise
+ * event type through {@link ProtocolError#subject()} and {@link ProtocolError#auditType()},
+ * set where it is raised (a wrong password is {@code fp}, an {@code mfa_required} names the
+ * user whose password was right). Thread-safe.
  */
 final class AuditedGrant implements Grant {
 
@@ -105,8 +108,10 @@ final class AuditedGrant implements Grant {
         kind.factor().filter(factor -> type != AuditType.MFA_REQUIRED)
                 .ifPresent(factor -> metrics.verification(factor, "failure"));
         if (audited() == auditedBefore) {
-            auditLog.record(event(type, request).description(error.description())
-                    .detail("error", error.error()).build());
+            AuditEvent.Builder event = event(type, request).description(error.description())
+                    .detail("error", error.error());
+            error.subject().ifPresent(event::user);
+            auditLog.record(event.build());
         }
     }
 
@@ -116,7 +121,7 @@ final class AuditedGrant implements Grant {
             case "mfa_required" -> AuditType.MFA_REQUIRED;
             // A client polling for an out-of-band confirmation has not failed.
             case "authorization_pending", "slow_down" -> null;
-            default -> kind.failure();
+            default -> error.auditType().orElse(kind.failure());
         };
     }
 

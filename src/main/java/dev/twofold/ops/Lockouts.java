@@ -23,7 +23,8 @@ public final class Lockouts {
         String factor = user ? "any" : FACTORS.getOrDefault(id.split("\\|", 2)[0], "other");
         services.metrics().lockout(factor);
         AuditEvent.Builder event = AuditEvent.of(AuditType.MFA_OTP_RATE_LIMIT)
-                .detail("locked", user ? "user" : "authenticator").detail("factor", factor);
+                .detail("locked", user ? "user" : "authenticator").detail("factor", factor)
+                .outcomeOfRequest();
         if (user) {
             event.user(id);
         } else {

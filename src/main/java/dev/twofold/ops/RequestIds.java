@@ -19,7 +19,10 @@ public final class RequestIds {
     private static final Pattern SANE = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final ThreadLocal<Current> CURRENT = new ThreadLocal<>();
 
-    /** The request the current thread answers: who sent it, and whether it was audited. */
+    /**
+     * The request the current thread answers: who sent it, and whether an entry standing for
+     * its outcome was recorded ({@link AuditEvent.Builder#outcomeOfRequest()}).
+     */
     static final class Current {
         final String ip;
         final String userAgent;

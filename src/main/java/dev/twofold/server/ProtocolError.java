@@ -1,8 +1,10 @@
 package dev.twofold.server;
 
+import dev.twofold.ops.AuditType;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * An error answered to the client: the error code, a description written for the developer
@@ -12,6 +14,11 @@ import java.util.Objects;
  * response ({@code {"error":…,"error_description":…}}, RFC 6749 §5.2). The description must say
  * what was received, what was expected and how to get it, and must never echo a secret.
  * Immutable once thrown (the builder-style methods return copies).
+ *
+ * <p>The operator's side is kept apart from what the client is told: {@link #subject()} (the
+ * user the refusal concerns, when the server knows it) and {@link #auditType()} (a more
+ * precise audit event type, such as a wrong password) feed the audit log and are never
+ * written into the response.
  */
 public final class ProtocolError extends RuntimeException {
 
@@ -19,18 +26,26 @@ public final class ProtocolError extends RuntimeException {
     private final int status;
     private final Map<String, Object> extraFields;
     private final Map<String, String> headers;
+    private final Operator operator;
+
+    /** What only the operator learns: the user concerned, and the precise audit type. */
+    private record Operator(Optional<String> subject, Optional<AuditType> auditType) {
+        static final Operator NONE = new Operator(Optional.empty(), Optional.empty());
+    }
 
     private ProtocolError(String error, String description, int status,
-                          Map<String, Object> extraFields, Map<String, String> headers) {
+                          Map<String, Object> extraFields, Map<String, String> headers,
+                          Operator operator) {
         super(description, null, false, false);
         this.error = Objects.requireNonNull(error);
         this.status = status;
         this.extraFields = Map.copyOf(extraFields);
         this.headers = Map.copyOf(headers);
+        this.operator = operator;
     }
 
     public static ProtocolError of(int status, String error, String description) {
-        return new ProtocolError(error, description, status, Map.of(), Map.of());
+        return new ProtocolError(error, description, status, Map.of(), Map.of(), Operator.NONE);
     }
 
     /** RFC 6749 §5.2: the request is missing a parameter, repeats one, or is malformed. */
@@ -92,17 +107,35 @@ public final class ProtocolError extends RuntimeException {
     public ProtocolError withField(String name, Object value) {
         Map<String, Object> fields = new LinkedHashMap<>(extraFields);
         fields.put(name, value);
-        return new ProtocolError(error, getMessage(), status, fields, headers);
+        return new ProtocolError(error, getMessage(), status, fields, headers, operator);
     }
 
     public ProtocolError withHeader(String name, String value) {
         Map<String, String> all = new LinkedHashMap<>(headers);
         all.put(name, value);
-        return new ProtocolError(error, getMessage(), status, extraFields, all);
+        return new ProtocolError(error, getMessage(), status, extraFields, all, operator);
     }
 
     public ProtocolError withStatus(int newStatus) {
-        return new ProtocolError(error, getMessage(), newStatus, extraFields, headers);
+        return new ProtocolError(error, getMessage(), newStatus, extraFields, headers,
+                operator);
+    }
+
+    /** A copy naming the user the refusal concerns, for the audit log only. */
+    public ProtocolError withSubject(String userId) {
+        return new ProtocolError(error, getMessage(), status, extraFields, headers,
+                new Operator(Optional.of(userId), operator.auditType()));
+    }
+
+    /** A copy naming the subject only when none is named yet. */
+    public ProtocolError withSubjectIfAbsent(String userId) {
+        return operator.subject().isPresent() ? this : withSubject(userId);
+    }
+
+    /** A copy whose audit entry has this type instead of the endpoint's general one. */
+    public ProtocolError withAuditType(AuditType type) {
+        return new ProtocolError(error, getMessage(), status, extraFields, headers,
+                new Operator(operator.subject(), Optional.of(type)));
     }
 
     public String error() {
@@ -124,6 +157,16 @@ public final class ProtocolError extends RuntimeException {
 
     public Map<String, String> headers() {
         return headers;
+    }
+
+    /** The user the refusal concerns, when the server knows it; never sent to the client. */
+    public Optional<String> subject() {
+        return operator.subject();
+    }
+
+    /** The precise audit event type, when the raiser knows one; never sent to the client. */
+    public Optional<AuditType> auditType() {
+        return operator.auditType();
     }
 
     private static String headerSafe(String text) {

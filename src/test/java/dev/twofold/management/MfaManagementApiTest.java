@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.twofold.crypto.Randoms;
+import dev.twofold.ops.AuditEntry;
+import dev.twofold.ops.AuditQuery;
 import dev.twofold.store.User;
 import dev.twofold.testing.Http;
 import dev.twofold.testing.TestServer;
@@ -11,6 +13,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -102,6 +105,30 @@ class MfaManagementApiTest {
                 item.get("confirmed").asBoolean()));
         assertThat(confirmedByType).containsExactlyInAnyOrderEntriesOf(Map.of("totp", true,
                 "phone", false, "recovery-code", true));
+    }
+
+    @Test
+    void deleteWhenOneThenAllFactorsRemovedThenEachUnenrollAuditedWithAdminClient() {
+        User user = user("m-audit@example.com");
+        String totp = enroll(user.userId(), "totp", true, null);
+        String sms = enroll(user.userId(), "sms", true, "+15555550109");
+        String email = enroll(user.userId(), "email", true, null);
+        enroll(user.userId(), "recovery-code", true, null);
+        String path = "/api/v2/users/" + encode(user.userId());
+
+        Http.Answer one = server.http().delete(path + "/authentication-methods/"
+                + encode(totp), token);
+        Http.Answer all = server.http().delete(path + "/authenticators", token);
+
+        assertThat(one.status()).isEqualTo(204);
+        assertThat(all.status()).isEqualTo(204);
+        List<AuditEntry> entries = server.server().services().auditLog().list(new AuditQuery(
+                Map.of("user_id", user.userId()), Optional.empty(), true, 100, 0));
+        assertThat(entries).extracting(AuditEntry::type)
+                .containsOnly("gd_unenroll").hasSize(3);
+        assertThat(entries).extracting(entry -> entry.details().get("authenticator_id"))
+                .containsExactlyInAnyOrder(totp, sms, email);
+        assertThat(entries).extracting(AuditEntry::clientId).containsOnly("mgmt");
     }
 
     @Test

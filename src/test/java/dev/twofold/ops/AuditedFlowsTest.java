@@ -72,20 +72,74 @@ class AuditedFlowsTest {
                 .isEqualTo(1.0);
     }
 
+    private static Http.Answer loginAs(String username, String password) {
+        return server.http().postForm("/oauth/token", Map.of("grant_type", "password",
+                "username", username, "password", password, "client_id", "c1",
+                "client_secret", "s1-secret"));
+    }
+
+    private static AuditEntry last(String type) {
+        List<AuditEntry> all = entries(type);
+        assertThat(all).as("entries of type " + type).isNotEmpty();
+        return all.get(all.size() - 1);
+    }
+
     @Test
-    void passwordGrantWhenWrongThenFailedLoginAuditedWithUserNameAndCounted() {
+    void passwordGrantWhenWrongThenWrongPasswordAuditedWithUserAndCounted() {
         double before = scrape().value("twofold_logins_total", "outcome", "failure");
 
         Http.Answer answer = login("Wrong-Password-1");
 
         assertThat(answer.status()).isEqualTo(400);
-        List<AuditEntry> failures = entries("f");
-        AuditEntry entry = failures.get(failures.size() - 1);
+        AuditEntry entry = last("fp");
+        assertThat(entry.userId()).isEqualTo(alice.userId());
         assertThat(entry.details()).containsEntry("user_name", Fixtures.ALICE)
                 .containsEntry("error", "invalid_grant");
         assertThat(entry.outcome()).isEqualTo("failure");
         assertThat(scrape().value("twofold_logins_total", "outcome", "failure") - before)
                 .isEqualTo(1.0);
+    }
+
+    @Test
+    void passwordGrantWhenNameUnknownThenUnknownUserAuditedAndAnswerSameAsWrongPassword() {
+        String stranger = "stranger-" + System.nanoTime() + "@example.com";
+
+        Http.Answer unknown = loginAs(stranger, "Wrong-Password-1");
+        Http.Answer wrong = loginAs(Fixtures.ALICE, "Wrong-Password-1");
+
+        assertThat(unknown.status()).isEqualTo(wrong.status());
+        assertThat(unknown.body()).isEqualTo(wrong.body());
+        AuditEntry entry = last("fu");
+        assertThat(entry.userId()).isNull();
+        assertThat(entry.details()).containsEntry("user_name", stranger);
+    }
+
+    @Test
+    void passwordGrantWhenUserBlockedThenBlockedUserAuditedWithUser() {
+        String email = "blocked-" + System.nanoTime() + "@example.com";
+        User user = server.fixtures().user(email, "Blocked-Password-1");
+        server.server().services().database().withHandle(handle -> handle.createUpdate(
+                "UPDATE users SET blocked = TRUE WHERE user_id = :id")
+                .bind("id", user.userId()).execute());
+
+        Http.Answer answer = loginAs(email, "Blocked-Password-1");
+
+        assertThat(answer.status()).isEqualTo(400);
+        assertThat(last("fu_blocked").userId()).isEqualTo(user.userId());
+    }
+
+    @Test
+    void passwordGrantWhenNameLockedForThisAddressThenLockAudited() {
+        String name = "guessed-" + System.nanoTime() + "@example.com";
+        for (int i = 0; i < 10; i++) {
+            loginAs(name, "Guess-" + i);
+        }
+
+        Http.Answer locked = loginAs(name, "Guess-10");
+
+        assertThat(locked.status()).isEqualTo(429);
+        assertThat(last("limit_wc").details()).containsEntry("user_name", name)
+                .containsEntry("error", "too_many_attempts");
     }
 
     @Test
