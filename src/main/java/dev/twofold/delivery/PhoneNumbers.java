@@ -52,13 +52,22 @@ public final class PhoneNumbers {
         }
         PhoneNumber number = parse(raw);
         String e164 = number == null ? null : UTIL.format(number, PhoneNumberFormat.E164);
-        // libphonenumber calls some numbers possible that are longer than E.164's 15 digits.
-        if (number == null || !UTIL.isPossibleNumber(number) || !isE164(e164)) {
+        // libphonenumber calls some numbers possible that are longer than E.164's 15 digits, and
+        // formats some national inputs (the fuzzer found 'x0001074' in DE) into a number it then
+        // refuses: only a result that reads back as itself is a phone number.
+        if (number == null || !UTIL.isPossibleNumber(number) || !isE164(e164)
+                || number.hasExtension() || !readsBackAsItself(e164)) {
             throw ProtocolError.invalidRequest("The phone number '" + echo(raw) + "' is not a"
                     + " possible phone number; send it in E.164 form such as +15555550100"
                     + " (+, country code, number).");
         }
         return e164;
+    }
+
+    private boolean readsBackAsItself(String e164) {
+        PhoneNumber again = parse(e164);
+        return again != null && UTIL.isPossibleNumber(again)
+                && e164.equals(UTIL.format(again, PhoneNumberFormat.E164));
     }
 
     /** Whether the text is already in E.164 form: +, country code, at most 15 digits. */

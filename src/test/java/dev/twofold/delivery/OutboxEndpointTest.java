@@ -140,6 +140,7 @@ class OutboxEndpointTest {
     void outboxWhenProductionModeThenTheRouteDoesNotExist() {
         Map<String, String> values = Map.of(
                 "TWOFOLD_PORT", "0",
+                "TWOFOLD_MANAGEMENT_PORT", "0",
                 "TWOFOLD_ISSUER", "https://login.example.com/",
                 "TWOFOLD_ENCRYPTION_KEY", Base64.getEncoder().encodeToString(new byte[32]),
                 "TWOFOLD_DB_URL", "jdbc:h2:mem:" + UUID.randomUUID()

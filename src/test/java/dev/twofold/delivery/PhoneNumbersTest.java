@@ -70,4 +70,23 @@ class PhoneNumbersTest {
                 .isInstanceOf(Settings.ConfigurationException.class)
                 .hasMessageContaining("TWOFOLD_PHONE_DEFAULT_REGION");
     }
+
+    @Test
+    void toE164WhenResultWouldNotReadBackThenRefused() {
+        // Found by the fuzzer: libphonenumber made '+4900107' of it, then refused that number.
+        PhoneNumbers german = new PhoneNumbers("DE");
+
+        assertThatThrownBy(() -> german.toE164("x0001074"))
+                .isInstanceOf(ProtocolError.class)
+                .hasMessageContaining("not a possible phone number");
+    }
+
+    @Test
+    void toE164WhenNumberHasExtensionThenRefused() {
+        PhoneNumbers american = new PhoneNumbers("US");
+
+        assertThatThrownBy(() -> american.toE164("+1 555 555 0100 ext. 12"))
+                .isInstanceOf(ProtocolError.class);
+        assertThat(american.toE164("+1 555 555 0100")).isEqualTo("+15555550100");
+    }
 }

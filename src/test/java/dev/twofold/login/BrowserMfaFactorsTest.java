@@ -133,6 +133,19 @@ class BrowserMfaFactorsTest {
     void resendWhenInsideCoolDownThenRefusedWithSecondsLeftThenAllowedAfter() throws Exception {
         String phone = "+15555550103";
         signIn(userWithPhone("resend@example.com", AuthenticatorKind.SMS, phone), "s3");
+        // Frozen, so the seconds left do not depend on how fast this machine runs the test.
+        java.time.Instant sentAt = server.clock().instant();
+        server.clock().freezeAt(sentAt);
+        try {
+            resendInsideAndAfterCoolDown(phone, sentAt);
+        } finally {
+            server.clock().unfreeze();
+            server.clock().advance(Duration.ofSeconds(31));
+        }
+    }
+
+    private void resendInsideAndAfterCoolDown(String phone, java.time.Instant sentAt)
+            throws Exception {
         sendCode();
         String codePage = browser.getCurrentUrl();
         WebElement resend = browser.findElement(By.id("send"));
@@ -141,7 +154,7 @@ class BrowserMfaFactorsTest {
                 .matches("Resend available in [0-9]+ s");
         chromium.screenshots("mfa-resend-cooldown");
 
-        server.clock().advance(Duration.ofSeconds(10));
+        server.clock().freezeAt(sentAt.plusSeconds(10));
         ((JavascriptExecutor) browser).executeScript(
                 "document.getElementById('send').disabled = false;");
         browser.findElement(By.id("send")).click();
@@ -153,7 +166,7 @@ class BrowserMfaFactorsTest {
         assertThat(outbox(phone)).hasSize(1);
         chromium.screenshots("mfa-resend-refused");
 
-        server.clock().advance(Duration.ofSeconds(21));
+        server.clock().freezeAt(sentAt.plusSeconds(31));
         browser.get(codePage);
         sendCode();
 
