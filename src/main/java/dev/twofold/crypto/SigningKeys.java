@@ -47,16 +47,24 @@ public final class SigningKeys {
     private final Database database;
     private final SecretBox box;
     private final Clock clock;
+    private final SignatureProvider provider;
     private volatile Snapshot snapshot = new Snapshot(Map.of(), List.of(), 0);
     private final Map<String, JWSSigner> signers = new ConcurrentHashMap<>();
 
     private record Snapshot(Map<JWSAlgorithm, JWK> active, List<JWK> published, long loadedAt) {
     }
 
-    public SigningKeys(Database database, SecretBox box, Clock clock) {
+    public SigningKeys(Database database, SecretBox box, Clock clock,
+                       SignatureProvider provider) {
         this.database = database;
         this.box = box;
         this.clock = clock;
+        this.provider = provider;
+    }
+
+    /** The provider every signature of this node goes through. */
+    public SignatureProvider provider() {
+        return provider;
     }
 
     /** Creates the first key of each algorithm if none is active yet. */
@@ -173,8 +181,8 @@ public final class SigningKeys {
                     .bind("kid", keyId).mapTo(String.class).one());
             JWK privateKey = parse(box.open(PURPOSE, sealed));
             try {
-                return privateKey instanceof ECKey ec ? new ECDSASigner(ec)
-                        : new RSASSASigner((RSAKey) privateKey);
+                return privateKey instanceof ECKey ec ? provider.use(new ECDSASigner(ec))
+                        : provider.use(new RSASSASigner((RSAKey) privateKey));
             } catch (JOSEException e) {
                 throw new IllegalStateException("Unusable signing key " + keyId, e);
             }

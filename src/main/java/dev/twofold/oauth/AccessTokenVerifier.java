@@ -167,8 +167,10 @@ public final class AccessTokenVerifier {
             return false;
         }
         try {
-            JWSVerifier verifier = key.get() instanceof ECKey ec ? new ECDSAVerifier(ec)
-                    : new RSASSAVerifier((RSAKey) key.get());
+            var provider = services.signingKeys().provider();
+            JWSVerifier verifier = key.get() instanceof ECKey ec
+                    ? provider.use(new ECDSAVerifier(ec))
+                    : provider.use(new RSASSAVerifier((RSAKey) key.get()));
             return jwt.verify(verifier);
         } catch (JOSEException e) {
             return false;

@@ -3,6 +3,7 @@ package dev.twofold.server;
 import dev.twofold.crypto.ClientSecretVerifier;
 import dev.twofold.crypto.PasswordHasher;
 import dev.twofold.crypto.SecretBox;
+import dev.twofold.crypto.SignatureProvider;
 import dev.twofold.crypto.SigningKeys;
 import dev.twofold.delivery.Channel;
 import dev.twofold.delivery.Sender;
@@ -60,13 +61,24 @@ public final class Services {
         this.secretBox = secretBox;
         this.passwords = passwords;
         this.clientSecrets = new ClientSecretVerifier(passwords);
-        this.signingKeys = new SigningKeys(database, secretBox, clock);
+        this.signingKeys = new SigningKeys(database, secretBox, clock,
+                signatureProvider(settings));
         this.clients = new ClientStore(database);
         this.users = new UserStore(database);
         this.resourceServers = new ResourceServerStore(database);
         this.tenantSettings = new TenantSettingsStore(database);
         this.auditLog = new AuditLog(database, clock, metrics,
                 settings.getBoolean("TWOFOLD_AUDIT_STDOUT", false) ? System.out : null);
+    }
+
+    private static SignatureProvider signatureProvider(Settings settings) {
+        String choice = settings.get("TWOFOLD_CRYPTO_PROVIDER", "auto");
+        return switch (choice) {
+            case "auto" -> SignatureProvider.fastest();
+            case "jdk" -> SignatureProvider.jdk();
+            default -> throw new Settings.ConfigurationException("TWOFOLD_CRYPTO_PROVIDER is "
+                    + choice + "; set it to auto (native signatures where they load) or jdk.");
+        };
     }
 
     public Settings settings() {

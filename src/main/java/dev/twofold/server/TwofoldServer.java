@@ -85,10 +85,11 @@ public final class TwofoldServer implements AutoCloseable {
         services.issuer(settings.issuer(app.port()));
         services.started();
 
-        LOG.info("Twofold {} ready at {} in {} ms ({} database)",
+        LOG.info("Twofold {} ready at {} in {} ms ({} database, {} signatures)",
                 settings.isDev() ? "development node" : "node", services.issuer(),
                 (System.nanoTime() - started) / 1_000_000,
-                database.isPostgres() ? "PostgreSQL" : "H2");
+                database.isPostgres() ? "PostgreSQL" : "H2",
+                services.signingKeys().provider().name());
         return server;
     }
 
