@@ -12,6 +12,7 @@
 # Settings (environment): DBS ("h2 postgres"), FLOWS (all), KEYCLOAK (1), JMH (1),
 # DURATION (20), WARMUP (5), CONNS (16), WRK_THREADS (2), BENCH_PORT (18080),
 # TWOFOLD_PEERS (../shared/peers beside the repository), SKIP_BUILD (0), START_DEV (1),
+# JMH_FROM (an earlier output folder whose JMH figures the summary uses when JMH=0),
 # MFA_USERS (300), OTP_USERS (1500), ARGON_USERS (64), REFRESH_FAMILIES (128),
 # PG_URL (jdbc:postgresql://127.0.0.1:5432/test?user=postgres).
 set -euo pipefail
@@ -207,5 +208,5 @@ if [ "$JMH" = 1 ] && check_deadline; then
 fi
 
 echo "load_after=$(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/machine.txt"
-python3 bench/summarize.py "$OUT" > "$OUT/summary.md"
+python3 bench/summarize.py "$OUT" ${JMH_FROM:-} > "$OUT/summary.md"
 cat "$OUT/summary.md"

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Summarises one bench/run.sh output folder as Markdown: bench/summarize.py OUT_DIR.
+"""Summarises one bench/run.sh output folder as Markdown: bench/summarize.py OUT_DIR [JMH_DIR].
+JMH_DIR, when given, is an earlier output folder whose JMH figures to use.
 
 Per flow and database: units per second, p50, p99, server CPU ms per unit, RSS; the ratio to
 Keycloak (throughput, and CPU per unit) where Keycloak has the flow; and the overhead above
@@ -46,9 +47,20 @@ def jmh(out):
     return scores
 
 
-def fixed_ms(flow, scores):
+def native_signatures(out):
+    """Whether the measured Twofold nodes signed through Amazon Corretto Crypto Provider."""
+    for name in os.listdir(out):
+        if name.startswith("twofold-") and name.endswith("-start.log"):
+            if "AmazonCorrettoCryptoProvider signatures" in open(os.path.join(out, name)).read():
+                return True
+    return False
+
+
+def fixed_ms(flow, scores, native):
     total = 0.0
     for name, count in FIXED.get(flow, {}).items():
+        if native:
+            name = name.replace("Jdk", "Accp")
         if name not in scores:
             return None
         total += scores[name][0] / 1000.0 * count  # us -> ms
@@ -62,9 +74,10 @@ def num(text):
         return None
 
 
-def main(out):
+def main(out, jmh_dir=None):
     rows = read_tsv(os.path.join(out, "results.tsv"))
-    scores = jmh(out)
+    scores = jmh(jmh_dir or out)
+    native = native_signatures(out)
     print(f"# Benchmark run {os.path.basename(out)}\n")
     machine = os.path.join(out, "machine.txt")
     if os.path.exists(machine):
@@ -75,7 +88,7 @@ def main(out):
     print("|---" * 14 + "|")
     for r in rows:
         cpu = num(r["cpu_ms"])
-        fixed = fixed_ms(r["flow"], scores) if r["system"] == "twofold" else None
+        fixed = fixed_ms(r["flow"], scores, native) if r["system"] == "twofold" else None
         over = f"{cpu - fixed:.2f}" if fixed is not None and cpu is not None else ""
         ratio_rps = ratio_cpu = ""
         k = kc.get(r["flow"])
@@ -87,6 +100,8 @@ def main(out):
               f"| {r['p99']} | {r['cpu_ms']} | {'' if fixed is None else f'{fixed:.2f}'} "
               f"| {over} | {r['rss_MiB']} | {r['hwm_MiB']} | {r['failed']} | {ratio_rps} "
               f"| {ratio_cpu} |")
+    print("\nFixed costs: " + ("Amazon Corretto Crypto Provider" if native else "JDK")
+          + " signatures, as the nodes used.")
     print("\nUnits: one request, except " + "; ".join(f"{k}: one {v}" for k, v in UNIT.items())
           + ". Ratios are Twofold over Keycloak for throughput and Keycloak over Twofold for"
           " CPU per unit (higher is better for Twofold).\n")
@@ -104,4 +119,4 @@ def main(out):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else None)
