@@ -121,12 +121,13 @@ class OutboxEndpointTest {
     }
 
     @Test
-    void consoleSenderWhenSendingThenPrintsTheWholeTextToTheConsole() {
+    void consoleSenderWhenDevelopmentModeThenPrintsTheWholeTextToTheConsole() {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         Templates templates = Templates.from(Settings.of(Settings.Mode.DEV, Map.of()),
                 () -> "https://login.example.com/");
-        ConsoleSender sender = new ConsoleSender(templates, java.util.Optional.empty(),
-                new TestClock(), new PrintStream(printed, true, StandardCharsets.UTF_8));
+        OutboxStore outbox = new OutboxStore(server.server().services().database());
+        ConsoleSender sender = ConsoleSender.development(templates, outbox, new TestClock(),
+                new PrintStream(printed, true, StandardCharsets.UTF_8));
 
         sender.send(new Message(Channel.SMS, "+15555550100", "987654", Duration.ofMinutes(5),
                 Locale.ENGLISH, "auth0|alice", "127.0.0.1"));
@@ -137,9 +138,28 @@ class OutboxEndpointTest {
     }
 
     @Test
+    void consoleSenderWhenProductionModeThenPrintsMaskedDestinationAndNoCode() {
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        ConsoleSender sender = ConsoleSender.production(
+                new PrintStream(printed, true, StandardCharsets.UTF_8));
+
+        sender.send(new Message(Channel.SMS, "+15555550100", "987654", Duration.ofMinutes(5),
+                Locale.ENGLISH, "auth0|alice", "127.0.0.1"));
+        sender.send(new Message(Channel.EMAIL, "alice@example.com", "135790",
+                Duration.ofMinutes(5), Locale.ENGLISH, "auth0|alice", "127.0.0.1"));
+
+        String output = printed.toString(StandardCharsets.UTF_8);
+        assertThat(output).doesNotContain("987654").doesNotContain("135790")
+                .doesNotContain("5555550100").doesNotContain("alice@")
+                .contains("sms to +1").contains("0100").contains("TWOFOLD_SMS_PROVIDER")
+                .contains("email to a").contains("TWOFOLD_EMAIL_PROVIDER");
+    }
+
+    @Test
     void outboxWhenProductionModeThenTheRouteDoesNotExist() {
         Map<String, String> values = Map.of(
                 "TWOFOLD_PORT", "0",
+                "TWOFOLD_MANAGEMENT_PORT", "0",
                 "TWOFOLD_ISSUER", "https://login.example.com/",
                 "TWOFOLD_ENCRYPTION_KEY", Base64.getEncoder().encodeToString(new byte[32]),
                 "TWOFOLD_DB_URL", "jdbc:h2:mem:" + UUID.randomUUID()
