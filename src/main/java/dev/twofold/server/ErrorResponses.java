@@ -3,6 +3,7 @@ package dev.twofold.server;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import io.javalin.http.MethodNotAllowedResponse;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -23,6 +24,8 @@ public final class ErrorResponses {
     /** Installs the handlers on an application. */
     public static void install(Javalin app) {
         app.exception(ProtocolError.class, (error, context) -> answer(context, error));
+        app.exception(MethodNotAllowedResponse.class, (error, context) ->
+                answer(context, methodNotAllowed(context, error)));
         app.exception(HttpResponseException.class, (error, context) ->
                 answer(context, fromJavalin(error)));
         app.exception(Exception.class, (error, context) -> {
@@ -36,8 +39,25 @@ public final class ErrorResponses {
                         + context.method() + " " + context.path() + " exists on this server."));
             }
         });
-        app.error(405, context -> answer(context, ProtocolError.of(405, "method_not_allowed",
-                "The method " + context.method() + " is not allowed on " + context.path() + ".")));
+        app.error(405, context -> {
+            if (context.result() == null || context.result().isEmpty()) {
+                answer(context, ProtocolError.of(405, "method_not_allowed", "The method "
+                        + context.method() + " is not allowed on " + context.path() + "."));
+            }
+        });
+    }
+
+    /**
+     * 405 for a path that exists for other methods (Javalin's {@code prefer405over404}), with
+     * the {@code Allow} header RFC 9110 §15.5.6 requires.
+     */
+    private static ProtocolError methodNotAllowed(Context context,
+                                                  MethodNotAllowedResponse response) {
+        String allowed = response.getDetails().getOrDefault("availableMethods", "");
+        return ProtocolError.of(405, "method_not_allowed", "The endpoint " + context.path()
+                + " does not answer " + context.method() + "; it answers " + allowed
+                + ". Send the request with " + (allowed.contains(",")
+                ? "one of those methods." : "that method.")).withHeader("Allow", allowed);
     }
 
     /** Writes the error as the response. */

@@ -57,6 +57,8 @@ public final class TwofoldServer implements AutoCloseable {
                     SizeUnit.BYTES);
             config.jsonMapper(new JavalinJackson(Json.MAPPER, false));
             config.router.ignoreTrailingSlashes = true;
+            // A known path asked with another method is 405 with Allow (RFC 9110 §15.5.6).
+            config.http.prefer405over404 = true;
             config.jetty.modifyServer(server -> server.setStopTimeout(2_000));
             // A client that stalls mid-body is refused as such, not counted as a server fault.
             config.jetty.timeoutStatus = 408;
