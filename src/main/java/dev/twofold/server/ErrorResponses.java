@@ -22,12 +22,13 @@ public final class ErrorResponses {
     }
 
     /** Installs the handlers on an application. */
-    public static void install(Javalin app) {
+    public static void install(Javalin app, int maxBodyBytes) {
         app.exception(ProtocolError.class, (error, context) -> answer(context, error));
         app.exception(MethodNotAllowedResponse.class, (error, context) ->
                 answer(context, methodNotAllowed(context, error)));
         app.exception(HttpResponseException.class, (error, context) ->
-                answer(context, fromJavalin(error)));
+                answer(context, error.getStatus() == 413 ? bodyTooLarge(maxBodyBytes)
+                        : fromJavalin(error)));
         app.exception(Exception.class, (error, context) -> {
             LOG.error("Unexpected fault answering {} {}", context.method(), context.path(), error);
             answer(context, ProtocolError.of(500, "server_error",
@@ -58,6 +59,13 @@ public final class ErrorResponses {
                 + " does not answer " + context.method() + "; it answers " + allowed
                 + ". Send the request with " + (allowed.contains(",")
                 ? "one of those methods." : "that method.")).withHeader("Allow", allowed);
+    }
+
+    /** 413 for a body over the limit, naming the limit and the setting that raises it. */
+    public static ProtocolError bodyTooLarge(int maxBodyBytes) {
+        return ProtocolError.of(413, "request_too_large", "The request body is larger than"
+                + " this server accepts: at most " + maxBodyBytes + " bytes"
+                + " (TWOFOLD_MAX_BODY_BYTES). Send a smaller body, or raise the setting.");
     }
 
     /** Writes the error as the response. */

@@ -47,7 +47,7 @@ public final class TwofoldServer implements AutoCloseable {
         Javalin app = Javalin.create(config -> {
             config.useVirtualThreads = true;
             config.showJavalinBanner = false;
-            config.http.maxRequestSize = settings.getInt("TWOFOLD_MAX_BODY_BYTES", 64 * 1024);
+            config.http.maxRequestSize = settings.maxBodyBytes();
             // Multipart forms (user import files) are read by Jetty, not bounded by the above:
             // Auth0's import limit of 500 KB per file, kept in memory, never on disk.
             config.jetty.multipartConfig.maxFileSize(500 * 1024, SizeUnit.BYTES);
@@ -66,7 +66,7 @@ public final class TwofoldServer implements AutoCloseable {
             config.jetty.modifyServer(server -> JettyErrors.install(server, settings
                     .getDuration("TWOFOLD_HTTP_IDLE_TIMEOUT", Duration.ofSeconds(30)).toMillis()));
         });
-        ErrorResponses.install(app);
+        ErrorResponses.install(app, settings.maxBodyBytes());
         SecurityHeaders.install(app);
         OpsModule.install(services, app);
         Cors.install(app, services);

@@ -117,7 +117,9 @@ class BadInputTest {
         Http.Answer answer = post("/api/v2/clients", "application/json", huge);
 
         assertThat(answer.status()).isEqualTo(413);
-        assertThat(answer.text("error")).isNotBlank();
+        assertThat(answer.text("error")).isEqualTo("request_too_large");
+        assertThat(answer.text("error_description")).contains("at most 65536 bytes")
+                .contains("TWOFOLD_MAX_BODY_BYTES");
     }
 
     @Test
