@@ -131,6 +131,33 @@ class MfaBadInputTest {
                 .contains("Parameter authenticator_types must be a JSON array of strings");
     }
 
+    /** CASES.md BUG-21 at /mfa/challenge: the answer does not tell whether a client exists. */
+    @Test
+    void challengeWhenClientUnknownOrSecretWrongThenTheTokenEndpointsSameAnswer() {
+        Http http = api.http();
+        String token = api.mfaToken(api.newUser("client"));
+
+        Http.Answer wrongSecret = http.postJson("/mfa/challenge", Map.of("mfa_token", token,
+                "client_id", "c1", "client_secret", "wrong"));
+        Http.Answer unknownClient = http.postJson("/mfa/challenge", Map.of("mfa_token", token,
+                "client_id", "nobody", "client_secret", "wrong"));
+        Http.Answer atTokenEndpoint = http.postForm("/oauth/token", Map.of("grant_type",
+                Fixtures.MFA_OTP, "client_id", "nobody", "client_secret", "wrong"));
+        Http.Answer otherClientAlone = http.postJson("/mfa/challenge", Map.of(
+                "mfa_token", token, "client_id", "spa"));
+        Http.Answer unknownClientAlone = http.postJson("/mfa/challenge", Map.of(
+                "mfa_token", token, "client_id", "nobody"));
+
+        assertThat(wrongSecret.status()).isEqualTo(401);
+        assertThat(wrongSecret.header("WWW-Authenticate")).startsWith("Basic realm=");
+        assertThat(unknownClient.body()).isEqualTo(wrongSecret.body())
+                .isEqualTo(atTokenEndpoint.body());
+        assertThat(wrongSecret.text("error_description")).doesNotContain("c1");
+        assertThat(unknownClientAlone.status()).isEqualTo(otherClientAlone.status());
+        assertThat(unknownClientAlone.text("error_description").replace("nobody", "X"))
+                .isEqualTo(otherClientAlone.text("error_description").replace("spa", "X"));
+    }
+
     private static Http.Answer grant(String grantType, Map<String, String> fields) {
         Map<String, String> all = new java.util.LinkedHashMap<>(fields);
         all.put("grant_type", grantType);
