@@ -70,18 +70,33 @@ public final class Params {
     }
 
     static String decodeUtf8(byte[] body) {
+        return decodeUtf8(body, "The request body");
+    }
+
+    /** Decodes UTF-8; {@code subject} names the text in a refusal ("The query string"). */
+    static String decodeUtf8(byte[] body, String subject) {
         try {
             return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(body)).toString();
         } catch (CharacterCodingException e) {
-            throw ProtocolError.invalidRequest("The request body is not valid UTF-8.");
+            throw ProtocolError.invalidRequest(subject + " is not valid UTF-8; percent-encode"
+                    + " the UTF-8 bytes of each character.");
         }
     }
 
     /** Parses {@code application/x-www-form-urlencoded} text (WHATWG URL, §5.1). */
     public static Params fromForm(String body) {
+        return fromForm(body, "form body");
+    }
+
+    /** Parses a query string; refusals name the query string, not a body. */
+    public static Params fromQuery(String query) {
+        return fromForm(query, "query string");
+    }
+
+    private static Params fromForm(String body, String source) {
         Map<String, List<String>> values = new LinkedHashMap<>();
         if (body.isEmpty()) {
             return new Params(values, Map.of(), false);
@@ -91,8 +106,10 @@ public final class Params {
                 continue;
             }
             int equals = pair.indexOf('=');
-            String name = FormCodec.decode(equals < 0 ? pair : pair.substring(0, equals));
-            String value = equals < 0 ? "" : FormCodec.decode(pair.substring(equals + 1));
+            String name = FormCodec.decode(equals < 0 ? pair : pair.substring(0, equals),
+                    source);
+            String value = equals < 0 ? "" : FormCodec.decode(pair.substring(equals + 1),
+                    source);
             values.computeIfAbsent(name, key -> new ArrayList<>()).add(value);
         }
         return new Params(Collections.unmodifiableMap(refuseNul(values)), Map.of(), false);

@@ -133,6 +133,7 @@ public final class TwofoldServer implements AutoCloseable {
         }
         services.shutdown();
         services.database().close();
+        LOG.info("Twofold stopped ({})", services.issuer());
     }
 
     /** For tests: the Javalin application, to add routes around the modules. */

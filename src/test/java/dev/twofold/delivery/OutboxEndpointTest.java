@@ -104,6 +104,28 @@ class OutboxEndpointTest {
     }
 
     @Test
+    void outboxWhenToRepeatedThenRefusedInsteadOfUsingTheFirst() {
+        Http.Answer answer = server.http().get("/dev/outbox?to=a%40example.com&to=b%40example.com");
+
+        assertThat(answer.status()).isEqualTo(400);
+        assertThat(answer.text("error_description")).contains("Parameter to was sent 2 times");
+    }
+
+    @Test
+    void outboxWhenToHasABrokenEscapeThenSaysMalformedNotMissing() throws Exception {
+        String answer;
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1",
+                server.server().port())) {
+            socket.getOutputStream().write(("GET /dev/outbox?to=%zz HTTP/1.1\r\nHost: x\r\n"
+                    + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+
+        assertThat(answer).startsWith("HTTP/1.1 400").contains("query string")
+                .contains("invalid %-escape").doesNotContain("missing");
+    }
+
+    @Test
     void outboxWhenToIsNotANumberThenJsonInvalidRequestNamingE164() {
         Http.Answer answer = server.http().get("/dev/outbox?to=hello");
 
