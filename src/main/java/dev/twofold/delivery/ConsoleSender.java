@@ -5,10 +5,12 @@ import java.time.Clock;
 import java.util.Optional;
 
 /**
- * The development sender: prints the whole message to standard output (the documented
- * development behaviour, so a developer can read the code) and keeps it in the development
- * outbox for {@code GET /dev/outbox}. {@link GuardedSender} writes the log line, with the
- * destination masked. Thread-safe.
+ * The console sender. In development mode it prints the whole message, code included, to
+ * standard output (the documented development behaviour, so a developer can read the code)
+ * and keeps it in the development outbox for {@code GET /dev/outbox}. In production mode it
+ * prints only the channel and the masked destination: standard output there usually feeds the
+ * log collector, and a code must never reach it. {@link GuardedSender} writes the log line,
+ * with the destination masked. Thread-safe.
  */
 public final class ConsoleSender implements Sender {
 
@@ -17,22 +19,46 @@ public final class ConsoleSender implements Sender {
     private final Clock clock;
     private final PrintStream console;
 
-    /** Without an outbox (production mode) the message is only printed. */
-    public ConsoleSender(Templates templates, Optional<OutboxStore> outbox, Clock clock,
-                         PrintStream console) {
+    private ConsoleSender(Templates templates, Optional<OutboxStore> outbox, Clock clock,
+                          PrintStream console) {
         this.templates = templates;
         this.outbox = outbox;
         this.clock = clock;
         this.console = console;
     }
 
+    /** Development mode: prints the whole message and keeps it in the outbox. */
+    public static ConsoleSender development(Templates templates, OutboxStore outbox, Clock clock,
+                                            PrintStream console) {
+        return new ConsoleSender(templates, Optional.of(outbox), clock, console);
+    }
+
+    /**
+     * Production mode: prints only that a message was withheld, with its channel and masked
+     * destination; the message is neither rendered nor kept.
+     */
+    public static ConsoleSender production(PrintStream console) {
+        return new ConsoleSender(null, Optional.empty(), null, console);
+    }
+
     @Override
     public void send(Message message) {
+        if (outbox.isEmpty()) {
+            printWithheld(message);
+            return;
+        }
         MessageText text = templates.render(message);
         String destination = Destinations.key(message.destination());
         print(message.channel(), destination, text);
-        outbox.ifPresent(store ->
-                store.add(message.channel(), destination, text.text(), clock.instant()));
+        outbox.get().add(message.channel(), destination, text.text(), clock.instant());
+    }
+
+    private void printWithheld(Message message) {
+        Channel channel = message.channel();
+        console.println("---- " + channel.wireName() + " to "
+                + Destinations.mask(message.destination()) + " not delivered: the console"
+                + " provider shows no code in production mode; set TWOFOLD_" + channel.name()
+                + "_PROVIDER ----");
     }
 
     private void print(Channel channel, String destination, MessageText text) {

@@ -5,7 +5,6 @@ import dev.twofold.server.Settings;
 import io.javalin.Javalin;
 import java.util.Arrays;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -93,14 +92,14 @@ public final class DeliveryModule {
         }
 
         private Sender console(Channel channel) {
-            if (!services.settings().isDev()) {
-                LOG.warn("{} codes are printed to the console of this production node: set"
-                        + " TWOFOLD_{}_PROVIDER", channel.wireName(), channel.name());
+            if (services.settings().isDev()) {
+                return ConsoleSender.development(templates, outbox, services.clock(),
+                        System.out);
             }
-            // Only development mode keeps codes in a table; production only prints them.
-            Optional<OutboxStore> kept = services.settings().isDev()
-                    ? Optional.of(outbox) : Optional.empty();
-            return new ConsoleSender(templates, kept, services.clock(), System.out);
+            LOG.warn("{} codes cannot be delivered by this production node: the console"
+                    + " provider prints no code in production mode; set TWOFOLD_{}_PROVIDER",
+                    channel.wireName(), channel.name());
+            return ConsoleSender.production(System.out);
         }
 
         private ProviderHttp http() {

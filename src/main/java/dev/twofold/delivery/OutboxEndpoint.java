@@ -1,10 +1,12 @@
 package dev.twofold.delivery;
 
+import dev.twofold.server.Params;
 import dev.twofold.server.ProtocolError;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code GET /dev/outbox?to=…} (development mode only): the messages the console senders kept
@@ -24,7 +26,8 @@ final class OutboxEndpoint {
     }
 
     void handle(Context context) {
-        String destination = destination(context.queryParam("to"));
+        Params query = Params.fromQuery(Optional.ofNullable(context.queryString()).orElse(""));
+        String destination = destination(query.single("to").orElse(null));
 
         List<Map<String, Object>> messages = outbox.sentTo(destination).stream()
                 .map(OutboxEndpoint::toJson).toList();

@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * client-credentials client with a grant for every Management API scope), and in development
  * mode a demo public client, a demo confidential client and a demo user. It prints how to use
  * them; a generated secret or password is printed at creation only, and a restart prints
- * "already created" and how to rotate instead. Secrets go to the console, never to the log.
+ * "already created" and how to rotate instead. Secrets are printed to standard output in the
+ * banner, never through the logger.
  */
 final class Bootstrap {
 
@@ -156,7 +157,7 @@ final class Bootstrap {
         text.append("\nDemo user\n  email:         ").append(DEMO_EMAIL).append('\n');
         if (existing.isPresent()) {
             text.append("  password:      already created; the password was printed at the"
-                    + " first start. Set a new one with\n                 twofold user"
+                    + " first start. Set a new one with\n                 bin/twofold user"
                     + " set-password --email ").append(DEMO_EMAIL)
                     .append(" --password <new password>\n");
             return;
@@ -178,8 +179,8 @@ final class Bootstrap {
             text.append("  client_secret: the value of TWOFOLD_BOOTSTRAP_CLIENT_SECRET\n");
         } else if (existed) {
             text.append("  client_secret: already created; it was printed at the first start"
-                    + " and is stored hashed.\n                 Rotate it with: twofold client"
-                    + " rotate-secret --client-id ").append(clientId).append('\n');
+                    + " and is stored hashed.\n                 Rotate it with: bin/twofold"
+                    + " client rotate-secret --client-id ").append(clientId).append('\n');
         }
     }
 

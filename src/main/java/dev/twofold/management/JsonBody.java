@@ -1,10 +1,10 @@
 package dev.twofold.management;
 
-import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.twofold.server.Json;
 import dev.twofold.server.ProtocolError;
+import dev.twofold.server.RequestJson;
 import io.javalin.http.Context;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -77,18 +77,13 @@ final class JsonBody {
                     + (contentType.isEmpty() ? "none" : contentType)
                     + "; the Management API takes application/json.");
         }
-        String text = utf8(context.bodyAsBytes());
-        try {
-            JsonNode node = Json.MAPPER.readTree(text);
-            if (node == null || node.isMissingNode()) {
-                throw ManagementErrors.invalidBody("The request body is empty; send a JSON"
-                        + " object.");
-            }
-            return node;
-        } catch (JacksonException e) {
-            throw ManagementErrors.invalidBody("The request body is not valid JSON: "
-                    + e.getOriginalMessage());
+        JsonNode node = RequestJson.read(utf8(context.bodyAsBytes()), "Field",
+                ManagementErrors::invalidBody);
+        if (node.isMissingNode()) {
+            throw ManagementErrors.invalidBody("The request body is empty; send a JSON"
+                    + " object.");
         }
+        return node;
     }
 
     private static String utf8(byte[] bytes) {

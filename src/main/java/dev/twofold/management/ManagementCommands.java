@@ -9,6 +9,7 @@ import dev.twofold.server.ProtocolError;
 import dev.twofold.server.Services;
 import dev.twofold.server.Settings;
 import dev.twofold.store.Client;
+import dev.twofold.store.Database;
 import dev.twofold.store.User;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
@@ -99,22 +100,55 @@ public final class ManagementCommands {
             return 0;
         }
 
+        /** The Management API request that does the same while a server runs, if any. */
+        abstract String managementApi();
+
         @Override
         public Integer call() {
+            try {
+                return runAndPrint();
+            } catch (ProtocolError error) {
+                return refuse(error.error(), error.description());
+            } catch (Database.Unavailable unavailable) {
+                return refuse(unavailable.inUse() ? "database_in_use" : "database_unavailable",
+                        unavailable.getMessage() + advice(unavailable));
+            } catch (Settings.ConfigurationException invalid) {
+                return refuse("invalid_configuration", invalid.getMessage());
+            } catch (RuntimeException fault) {
+                return refuse("command_failed", "The command failed ("
+                        + fault.getClass().getSimpleName() + "); run it again, and if it"
+                        + " fails again report it with the server's log.");
+            }
+        }
+
+        private int runAndPrint() {
             Services services = context.open().apply(context.settings());
             try {
                 Object result = run(services);
                 print(spec.commandLine().getOut(), result);
                 return exitCode(result);
-            } catch (ProtocolError error) {
-                Map<String, Object> body = new LinkedHashMap<>();
-                body.put("error", error.error());
-                body.put("error_description", error.description());
-                print(spec.commandLine().getErr(), body);
-                return 1;
             } finally {
                 services.database().close();
             }
+        }
+
+        private String advice(Database.Unavailable unavailable) {
+            if (!unavailable.inUse()) {
+                return "";
+            }
+            String instead = managementApi().isEmpty() ? ""
+                    : ", or leave it running and send " + managementApi() + " with a"
+                    + " management token instead (docs/management.md)";
+            return " Stop that server first (Ctrl+C where bin/twofold start-dev runs)" + instead
+                    + ".";
+        }
+
+        private int refuse(String error, String description) {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("error", error);
+            body.put("error_description", description);
+            print(spec.commandLine().getErr(), body);
+            return 1;
         }
 
         private static void print(PrintWriter out, Object value) {
@@ -148,6 +182,11 @@ public final class ManagementCommands {
 
         ClientCreate(Context context) {
             super(context);
+        }
+
+        @Override
+        String managementApi() {
+            return "POST /api/v2/clients";
         }
 
         @Override
@@ -190,6 +229,11 @@ public final class ManagementCommands {
         }
 
         @Override
+        String managementApi() {
+            return "POST /api/v2/clients/{client_id}/rotate-secret";
+        }
+
+        @Override
         Object run(Services services) {
             Clients clients = new Clients(services);
             Clients.WithSecret rotated = clients.rotateSecret(clients.existing(clientId));
@@ -213,6 +257,11 @@ public final class ManagementCommands {
 
         UserCreate(Context context) {
             super(context);
+        }
+
+        @Override
+        String managementApi() {
+            return "POST /api/v2/users";
         }
 
         @Override
@@ -249,6 +298,11 @@ public final class ManagementCommands {
         }
 
         @Override
+        String managementApi() {
+            return "PATCH /api/v2/users/{user_id} with {\"password\":…}";
+        }
+
+        @Override
         Object run(Services services) {
             User user = services.users().findByEmail(User.DEFAULT_CONNECTION, email)
                     .orElseThrow(() -> ManagementErrors.notFound("user", "No user has the"
@@ -270,6 +324,11 @@ public final class ManagementCommands {
 
         UserImportCommand(Context context) {
             super(context);
+        }
+
+        @Override
+        String managementApi() {
+            return "POST /api/v2/jobs/users-imports";
         }
 
         @Override
@@ -301,6 +360,11 @@ public final class ManagementCommands {
         }
 
         @Override
+        String managementApi() {
+            return "";
+        }
+
+        @Override
         Object run(Services services) {
             Clients.checkOneOf("--alg", alg, java.util.Set.of("RS256", "ES256"));
             services.signingKeys().ensureKeys();
@@ -315,6 +379,11 @@ public final class ManagementCommands {
 
         Migrate(Context context) {
             super(context);
+        }
+
+        @Override
+        String managementApi() {
+            return "";
         }
 
         @Override

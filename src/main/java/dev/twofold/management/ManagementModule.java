@@ -14,7 +14,8 @@ public final class ManagementModule {
     }
 
     public static void install(Services services, Javalin app) {
-        ManagementRoutes routes = new ManagementRoutes(app, new ManagementAccess(services));
+        ManagementRoutes routes = new ManagementRoutes(app, new ManagementAccess(services),
+                services.settings().maxBodyBytes());
         ClientGrantStore grants = new ClientGrantStore(services.database());
         new ClientsEndpoint(new Clients(services), services.clients()).register(routes);
         new ResourceServersEndpoint(services).register(routes);

@@ -1,5 +1,6 @@
 package dev.twofold.management;
 
+import dev.twofold.server.ErrorResponses;
 import dev.twofold.server.ProtocolError;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -20,10 +21,12 @@ final class ManagementRoutes {
 
     private final Javalin app;
     private final ManagementAccess access;
+    private final int maxBodyBytes;
 
-    ManagementRoutes(Javalin app, ManagementAccess access) {
+    ManagementRoutes(Javalin app, ManagementAccess access, int maxBodyBytes) {
         this.app = app;
         this.access = access;
+        this.maxBodyBytes = maxBodyBytes;
     }
 
     /** A handler that gets the request context once its token passed. */
@@ -74,10 +77,9 @@ final class ManagementRoutes {
         return context.attribute(CLIENT);
     }
 
-    private static ProtocolError fromJavalin(HttpResponseException error) {
+    private ProtocolError fromJavalin(HttpResponseException error) {
         if (error.getStatus() == 413) {
-            return ProtocolError.of(413, "request_too_large", "The request body is larger"
-                    + " than this server accepts (TWOFOLD_MAX_BODY_BYTES); send a smaller one.");
+            return ErrorResponses.bodyTooLarge(maxBodyBytes);
         }
         return ProtocolError.of(error.getStatus(), "invalid_request", error.getMessage());
     }

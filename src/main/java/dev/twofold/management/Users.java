@@ -2,6 +2,7 @@ package dev.twofold.management;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.twofold.crypto.PasswordRules;
 import dev.twofold.crypto.Randoms;
 import dev.twofold.oauth.PasswordLogins;
 import dev.twofold.server.Json;
@@ -32,8 +33,6 @@ final class Users {
     static final Set<String> UPDATE_FIELDS = Set.of("connection", "email", "password",
             "email_verified", "verify_email", "name", "given_name", "family_name", "nickname",
             "picture", "user_metadata", "app_metadata", "blocked", "phone_number", "client_id");
-    static final int MIN_PASSWORD = 8;
-    static final int MAX_PASSWORD = 256;
     private static final Pattern BCRYPT =
             Pattern.compile("^\\$2[aby]\\$\\d\\d\\$[./A-Za-z0-9]{53}$");
     private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+$");
@@ -220,12 +219,10 @@ final class Users {
     }
 
     static void checkPassword(String password) {
-        int length = password.codePointCount(0, password.length());
-        if (length < MIN_PASSWORD || length > MAX_PASSWORD) {
-            throw ProtocolError.of(400, "password_strength_error", "PasswordStrengthError:"
-                    + " Password is too weak. It has " + length + " characters; send "
-                    + MIN_PASSWORD + " to " + MAX_PASSWORD + ".");
-        }
+        PasswordRules.lengthProblem(password).ifPresent(problem -> {
+            throw ProtocolError.of(400, "password_strength_error", "PasswordStrengthError: "
+                    + problem);
+        });
     }
 
     private static String email(String email) {

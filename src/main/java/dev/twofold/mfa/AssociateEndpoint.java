@@ -8,7 +8,6 @@ import dev.twofold.mfa.totp.QrCodes;
 import dev.twofold.server.Params;
 import dev.twofold.server.ProtocolError;
 import dev.twofold.server.Services;
-import dev.twofold.store.Client;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,9 +48,8 @@ public final class AssociateEndpoint {
 
     public void handle(Context context) {
         Params params = Params.fromBody(context);
-        Optional<Client> client = clientCheck.optionalClient(params);
-        PresentedToken token = reader.bearer(Bearer.token(context),
-                client.map(Client::clientId));
+        Optional<String> clientId = clientCheck.clientId(context, params);
+        PresentedToken token = reader.bearer(Bearer.token(context), clientId);
 
         boolean firstFactor = !authenticators.hasActiveFactor(token.userId());
         requireMayEnroll(token, firstFactor);

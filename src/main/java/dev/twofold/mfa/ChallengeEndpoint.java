@@ -4,7 +4,6 @@ import dev.twofold.mfa.oob.OobChallenges;
 import dev.twofold.server.Params;
 import dev.twofold.server.ProtocolError;
 import dev.twofold.server.Services;
-import dev.twofold.store.Client;
 import io.javalin.http.Context;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -48,9 +47,9 @@ public final class ChallengeEndpoint {
 
     public void handle(Context context) {
         Params params = Params.fromBody(context);
-        Optional<Client> client = clientCheck.optionalClient(params);
+        Optional<String> clientId = clientCheck.clientId(context, params);
         MfaTransaction transaction = reader.transaction(params.required("mfa_token"),
-                client.map(Client::clientId));
+                clientId);
         Set<String> types = challengeTypes(params.single("challenge_type"));
 
         Authenticator authenticator = select(transaction.userId(), types,

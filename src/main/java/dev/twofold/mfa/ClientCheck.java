@@ -1,45 +1,46 @@
 package dev.twofold.mfa;
 
+import dev.twofold.oauth.ClientAuthenticator;
 import dev.twofold.server.Params;
-import dev.twofold.server.ProtocolError;
-import dev.twofold.server.Services;
-import dev.twofold.store.Client;
+import io.javalin.http.Context;
 import java.util.Optional;
 
 /**
- * The client check of the {@code /mfa/*} endpoints: {@code client_id} and
+ * The client check of the {@code /mfa/*} endpoints. {@code client_id} and
  * {@code client_secret} are optional there (Auth0's SDKs send them inconsistently), but when
- * present they must be right. Thread-safe.
+ * sent they must be right:
+ *
+ * <ul>
+ *   <li>with a secret (in the body or as HTTP Basic) the client authenticates exactly as at
+ *       the token endpoint, through {@link ClientAuthenticator}, so an unknown client and a
+ *       wrong secret get the same answer after the same work;</li>
+ *   <li>with a {@code client_id} alone nothing is looked up: the id only has to be the client
+ *       the {@code mfa_token} was issued to, which {@link MfaTokenReader} checks, so the
+ *       answer does not tell whether a client of that id exists.</li>
+ * </ul>
+ *
+ * Thread-safe.
  */
 public final class ClientCheck {
 
-    private final Services services;
+    private final ClientAuthenticator authenticator;
 
-    public ClientCheck(Services services) {
-        this.services = services;
+    public ClientCheck(ClientAuthenticator authenticator) {
+        this.authenticator = authenticator;
     }
 
-    /** The client named by {@code client_id}, authenticated when a secret is sent. */
-    public Optional<Client> optionalClient(Params params) {
-        Optional<String> clientId = params.single("client_id");
-        if (clientId.isEmpty()) {
-            return Optional.empty();
+    /** The client id the request speaks for, authenticated when credentials are sent. */
+    public Optional<String> clientId(Context context, Params params) {
+        if (sendsCredentials(context, params)) {
+            return Optional.of(authenticator.authenticate(context, params).clientId());
         }
-        Client client = services.clients().find(clientId.get()).orElseThrow(() ->
-                ProtocolError.invalidClient("client_id names no client of this server. Send"
-                        + " the client_id of your application.", "Bearer"));
-        Optional<String> secret = params.single("client_secret");
-        if (secret.isPresent() && !matches(client, secret.get())) {
-            throw ProtocolError.invalidClient("client_secret is wrong for client "
-                    + client.clientId() + ". Send the secret shown when the client was"
-                    + " created, or omit it.", "Bearer");
-        }
-        return Optional.of(client);
+        return params.single("client_id");
     }
 
-    private boolean matches(Client client, String secret) {
-        return client.secretHash()
-                .map(hash -> services.clientSecrets().verify(client.clientId(), secret, hash))
-                .orElse(false);
+    private static boolean sendsCredentials(Context context, Params params) {
+        String authorization = context.header("Authorization");
+        boolean basic = authorization != null && authorization.length() >= 6
+                && authorization.regionMatches(true, 0, "Basic ", 0, 6);
+        return basic || params.single("client_secret").isPresent();
     }
 }

@@ -5,6 +5,7 @@ import dev.twofold.mfa.device.RememberedDeviceStore;
 import dev.twofold.mfa.device.RememberedDevicesEndpoint;
 import dev.twofold.mfa.oob.OobChallenges;
 import dev.twofold.mfa.recovery.RecoveryCodes;
+import dev.twofold.oauth.ClientAuthenticator;
 import dev.twofold.ops.Lockouts;
 import dev.twofold.server.Services;
 import io.javalin.Javalin;
@@ -38,7 +39,7 @@ public final class MfaModule {
                 services.clock());
         OobChallenges challenges = new OobChallenges(services, settings.oobCodeLifetime());
         MfaTokenReader reader = new MfaTokenReader(services, transactions);
-        ClientCheck clientCheck = new ClientCheck(services);
+        ClientCheck clientCheck = new ClientCheck(new ClientAuthenticator(services));
         SecondFactorCompletion completion = new SecondFactorCompletion(services, reader,
                 authenticators, recoveryCodes, transactions, limiter);
 

@@ -86,7 +86,8 @@ public final class OtpGrant implements Grant {
 
     private static ProtocolError invalidOtp() {
         // Wrong, expired and already used codes read the same (BUG-05: do not reveal reuse).
-        return ProtocolError.invalidGrant("Invalid otp_code. Send the 6-digit code the"
-                + " authenticator app shows now; each code is accepted once.");
+        return ProtocolError.invalidGrant("The otp is wrong, expired or already used. Send in"
+                + " otp the 6-digit code the authenticator app shows now; each code is accepted"
+                + " once.");
     }
 }

@@ -54,8 +54,18 @@ public final class AccessTokenVerifier {
         return verify(token, requiredAudience);
     }
 
-    /** The token of an {@code Authorization: Bearer} header, if there is one. */
+    /**
+     * The token of an {@code Authorization: Bearer} header, if there is one. Two
+     * {@code Authorization} headers are refused: which one counts would be a guess, and a
+     * proxy that adds one must not silently win or lose (RFC 6750 §2, one method).
+     */
     public static Optional<String> bearerToken(Context context) {
+        int headers = java.util.Collections.list(context.req().getHeaders("Authorization"))
+                .size();
+        if (headers > 1) {
+            throw ProtocolError.invalidRequest("The request carries " + headers
+                    + " Authorization headers; send one, Authorization: Bearer <access_token>.");
+        }
         String header = context.header("Authorization");
         if (header == null || header.length() < 7
                 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {

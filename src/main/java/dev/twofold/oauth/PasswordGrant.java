@@ -72,10 +72,18 @@ public final class PasswordGrant implements Grant {
     }
 
     private String connection(Params params) {
-        if (grantType.equals(PASSWORD_REALM)) {
-            return params.single("realm").orElse(User.DEFAULT_CONNECTION);
+        if (!grantType.equals(PASSWORD_REALM)) {
+            return User.DEFAULT_CONNECTION;
         }
-        return User.DEFAULT_CONNECTION;
+        String realm = params.single("realm").orElse(User.DEFAULT_CONNECTION);
+        // Which connections exist is no secret (Auth0 shows them on its login page), and the
+        // answer comes before any user is looked up, so it reveals no user.
+        if (!realm.equals(User.DEFAULT_CONNECTION)) {
+            throw ProtocolError.invalidRequest("realm " + "'" + echo(realm) + "'" + " names no"
+                    + " connection of this server; the only connection is "
+                    + User.DEFAULT_CONNECTION + " (realm names are case-sensitive).");
+        }
+        return realm;
     }
 
     private User checkPassword(String connection, String username, String password,
@@ -106,5 +114,10 @@ public final class PasswordGrant implements Grant {
                 .map(userId -> error.withAuditType(AuditType.FAILED_LOGIN_PASSWORD)
                         .withSubject(userId))
                 .orElseGet(() -> error.withAuditType(AuditType.FAILED_LOGIN_USERNAME));
+    }
+
+    private static String echo(String value) {
+        String printable = value.replaceAll("\\p{Cntrl}", "?");
+        return printable.length() <= 64 ? printable : printable.substring(0, 64) + "…";
     }
 }

@@ -1,5 +1,6 @@
 package dev.twofold.oauth;
 
+import dev.twofold.crypto.PasswordRules;
 import dev.twofold.crypto.Randoms;
 import dev.twofold.server.Params;
 import dev.twofold.server.ProtocolError;
@@ -23,8 +24,6 @@ import org.slf4j.LoggerFactory;
 public final class SignupEndpoint {
 
     /** NIST SP 800-63B §5.1.1.2: at least eight characters. */
-    static final int MIN_PASSWORD_LENGTH = 8;
-    private static final int MAX_PASSWORD_LENGTH = 128;
     private static final Logger LOG = LoggerFactory.getLogger(SignupEndpoint.class);
 
     private final Services services;
@@ -74,15 +73,9 @@ public final class SignupEndpoint {
     }
 
     private static String password(String password) {
-        if (password.codePointCount(0, password.length()) < MIN_PASSWORD_LENGTH) {
-            throw ProtocolError.of(400, "invalid_password", "Password is too weak: it has fewer"
-                    + " than " + MIN_PASSWORD_LENGTH + " characters. Choose a password of at"
-                    + " least " + MIN_PASSWORD_LENGTH + " characters.");
-        }
-        if (password.length() > MAX_PASSWORD_LENGTH) {
-            throw ProtocolError.of(400, "invalid_password", "Password is too long: at most "
-                    + MAX_PASSWORD_LENGTH + " characters.");
-        }
+        PasswordRules.lengthProblem(password).ifPresent(problem -> {
+            throw ProtocolError.of(400, "invalid_password", problem);
+        });
         return password;
     }
 

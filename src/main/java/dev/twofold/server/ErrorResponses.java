@@ -3,6 +3,7 @@ package dev.twofold.server;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import io.javalin.http.MethodNotAllowedResponse;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -21,10 +22,13 @@ public final class ErrorResponses {
     }
 
     /** Installs the handlers on an application. */
-    public static void install(Javalin app) {
+    public static void install(Javalin app, int maxBodyBytes) {
         app.exception(ProtocolError.class, (error, context) -> answer(context, error));
+        app.exception(MethodNotAllowedResponse.class, (error, context) ->
+                answer(context, methodNotAllowed(context, error)));
         app.exception(HttpResponseException.class, (error, context) ->
-                answer(context, fromJavalin(error)));
+                answer(context, error.getStatus() == 413 ? bodyTooLarge(maxBodyBytes)
+                        : fromJavalin(error)));
         app.exception(Exception.class, (error, context) -> {
             LOG.error("Unexpected fault answering {} {}", context.method(), context.path(), error);
             answer(context, ProtocolError.of(500, "server_error",
@@ -36,8 +40,32 @@ public final class ErrorResponses {
                         + context.method() + " " + context.path() + " exists on this server."));
             }
         });
-        app.error(405, context -> answer(context, ProtocolError.of(405, "method_not_allowed",
-                "The method " + context.method() + " is not allowed on " + context.path() + ".")));
+        app.error(405, context -> {
+            if (context.result() == null || context.result().isEmpty()) {
+                answer(context, ProtocolError.of(405, "method_not_allowed", "The method "
+                        + context.method() + " is not allowed on " + context.path() + "."));
+            }
+        });
+    }
+
+    /**
+     * 405 for a path that exists for other methods (Javalin's {@code prefer405over404}), with
+     * the {@code Allow} header RFC 9110 §15.5.6 requires.
+     */
+    private static ProtocolError methodNotAllowed(Context context,
+                                                  MethodNotAllowedResponse response) {
+        String allowed = response.getDetails().getOrDefault("availableMethods", "");
+        return ProtocolError.of(405, "method_not_allowed", "The endpoint " + context.path()
+                + " does not answer " + context.method() + "; it answers " + allowed
+                + ". Send the request with " + (allowed.contains(",")
+                ? "one of those methods." : "that method.")).withHeader("Allow", allowed);
+    }
+
+    /** 413 for a body over the limit, naming the limit and the setting that raises it. */
+    public static ProtocolError bodyTooLarge(int maxBodyBytes) {
+        return ProtocolError.of(413, "request_too_large", "The request body is larger than"
+                + " this server accepts: at most " + maxBodyBytes + " bytes"
+                + " (TWOFOLD_MAX_BODY_BYTES). Send a smaller body, or raise the setting.");
     }
 
     /** Writes the error as the response. */

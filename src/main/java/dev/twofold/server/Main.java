@@ -17,11 +17,12 @@ public final class Main implements Runnable {
     public static void main(String[] args) {
         CommandLine commandLine = new CommandLine(new Main());
         commandLine.setExecutionExceptionHandler((error, line, parsed) -> {
-            if (error instanceof Settings.ConfigurationException) {
-                System.err.println("twofold: " + error.getMessage());
-                return 2;
+            int code = StartFailures.exitCode(error);
+            if (code == 0) {
+                throw error;
             }
-            throw error;
+            System.err.println("twofold: " + StartFailures.describe(error));
+            return code;
         });
         Commands.addTo(commandLine);
         int code = commandLine.execute(args);

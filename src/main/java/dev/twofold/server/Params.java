@@ -1,7 +1,7 @@
 package dev.twofold.server;
 
-import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeType;
 import io.javalin.http.Context;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -26,15 +26,20 @@ import java.util.Optional;
 public final class Params {
 
     private final Map<String, List<String>> values;
+    /** For a JSON body, the JSON type of each member; empty for a form. */
+    private final Map<String, JsonNodeType> jsonTypes;
     private final boolean json;
 
-    private Params(Map<String, List<String>> values, boolean json) {
+    private Params(Map<String, List<String>> values, Map<String, JsonNodeType> jsonTypes,
+                   boolean json) {
         this.values = values;
+        this.jsonTypes = jsonTypes;
         this.json = json;
     }
 
     public static Params of(Map<String, List<String>> values) {
-        return new Params(Collections.unmodifiableMap(new LinkedHashMap<>(values)), false);
+        return new Params(Collections.unmodifiableMap(new LinkedHashMap<>(values)), Map.of(),
+                false);
     }
 
     /**
@@ -65,62 +70,79 @@ public final class Params {
     }
 
     static String decodeUtf8(byte[] body) {
+        return decodeUtf8(body, "The request body");
+    }
+
+    /** Decodes UTF-8; {@code subject} names the text in a refusal ("The query string"). */
+    static String decodeUtf8(byte[] body, String subject) {
         try {
             return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(body)).toString();
         } catch (CharacterCodingException e) {
-            throw ProtocolError.invalidRequest("The request body is not valid UTF-8.");
+            throw ProtocolError.invalidRequest(subject + " is not valid UTF-8; percent-encode"
+                    + " the UTF-8 bytes of each character.");
         }
     }
 
     /** Parses {@code application/x-www-form-urlencoded} text (WHATWG URL, §5.1). */
     public static Params fromForm(String body) {
+        return fromForm(body, "form body");
+    }
+
+    /** Parses a query string; refusals name the query string, not a body. */
+    public static Params fromQuery(String query) {
+        return fromForm(query, "query string");
+    }
+
+    private static Params fromForm(String body, String source) {
         Map<String, List<String>> values = new LinkedHashMap<>();
         if (body.isEmpty()) {
-            return new Params(values, false);
+            return new Params(values, Map.of(), false);
         }
         for (String pair : body.split("&")) {
             if (pair.isEmpty()) {
                 continue;
             }
             int equals = pair.indexOf('=');
-            String name = FormCodec.decode(equals < 0 ? pair : pair.substring(0, equals));
-            String value = equals < 0 ? "" : FormCodec.decode(pair.substring(equals + 1));
+            String name = FormCodec.decode(equals < 0 ? pair : pair.substring(0, equals),
+                    source);
+            String value = equals < 0 ? "" : FormCodec.decode(pair.substring(equals + 1),
+                    source);
             values.computeIfAbsent(name, key -> new ArrayList<>()).add(value);
         }
-        return new Params(Collections.unmodifiableMap(refuseNul(values)), false);
+        return new Params(Collections.unmodifiableMap(refuseNul(values)), Map.of(), false);
     }
 
     /**
      * Parses a JSON object whose members are strings, numbers, booleans or arrays of those.
-     * Nested objects are refused: no OAuth or MFA parameter is an object.
+     * Nested objects are refused: no OAuth or MFA parameter is an object. A member sent twice,
+     * a NUL character and an unpaired surrogate are refused by {@link RequestJson}. Each
+     * member's JSON type is kept, so that {@link #single} can refuse an array or a number
+     * where one string is expected.
      */
     public static Params fromJson(String body) {
-        JsonNode root;
-        try {
-            root = Json.MAPPER.readTree(body);
-        } catch (JacksonException e) {
-            throw ProtocolError.invalidRequest("The request body is not valid JSON: "
-                    + e.getOriginalMessage());
-        }
-        if (root == null || !root.isObject()) {
+        JsonNode root = RequestJson.read(body, "Parameter", ProtocolError::invalidRequest);
+        if (!root.isObject()) {
             throw ProtocolError.invalidRequest("The JSON request body must be an object of"
                     + " parameters, such as {\"grant_type\":\"…\"}.");
         }
         Map<String, List<String>> values = new LinkedHashMap<>();
+        Map<String, JsonNodeType> types = new LinkedHashMap<>();
         root.properties().forEach(member -> {
             List<String> list = new ArrayList<>();
             JsonNode node = member.getValue();
             if (node.isArray()) {
-                node.forEach(item -> list.add(scalar(member.getKey(), item)));
+                node.forEach(item -> list.add(arrayItem(member.getKey(), item)));
             } else if (!node.isNull()) {
                 list.add(scalar(member.getKey(), node));
             }
             values.put(member.getKey(), list);
+            types.put(member.getKey(), node.getNodeType());
         });
-        return new Params(Collections.unmodifiableMap(refuseNul(values)), true);
+        return new Params(Collections.unmodifiableMap(values),
+                Collections.unmodifiableMap(types), true);
     }
 
     /**
@@ -141,8 +163,16 @@ public final class Params {
         if (node.isValueNode()) {
             return node.asText();
         }
-        throw ProtocolError.invalidRequest("Parameter " + name
-                + " must be a string, number or boolean, not a JSON object or nested array.");
+        throw ProtocolError.invalidRequest("Parameter " + name + " is a JSON object; every"
+                + " parameter of this endpoint is a string or an array of strings.");
+    }
+
+    private static String arrayItem(String name, JsonNode item) {
+        if (item.isTextual()) {
+            return item.textValue();
+        }
+        throw ProtocolError.invalidRequest("Parameter " + name + " must hold only strings,"
+                + " such as [\"…\"]; an item is a JSON " + typeName(item.getNodeType()) + ".");
     }
 
     /** Whether the body was JSON. */
@@ -155,18 +185,60 @@ public final class Params {
         return list != null && !list.isEmpty();
     }
 
-    /** The value of a parameter sent at most once; a repeated parameter is refused. */
+    /**
+     * The value of a parameter sent at most once; a repeated form field is refused, and so is
+     * a JSON value that is not a string (an array, or a number, which would lose leading
+     * zeros: {@code "otp": 012345}).
+     */
     public Optional<String> single(String name) {
         List<String> list = values.get(name);
         if (list == null || list.isEmpty()) {
             return Optional.empty();
         }
+        requireJsonType(name, JsonNodeType.STRING, "one JSON string, such as \"…\"");
         if (list.size() > 1) {
             throw ProtocolError.invalidRequest("Parameter " + name + " was sent "
                     + list.size() + " times; send it once.");
         }
         String value = list.get(0);
         return value.isEmpty() ? Optional.empty() : Optional.of(value);
+    }
+
+    /**
+     * A yes-or-no parameter: {@code true} or {@code false}, as a JSON boolean (as Auth0's SDKs
+     * send it) or as text (a form field, or a JSON string).
+     */
+    public Optional<Boolean> flag(String name) {
+        JsonNodeType type = jsonTypes.get(name);
+        Optional<String> value = type == JsonNodeType.BOOLEAN ? Optional.of(values.get(name)
+                .get(0)) : single(name);
+        return value.map(text -> switch (text) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw ProtocolError.invalidRequest("Parameter " + name + " must be true"
+                    + " or false; received '" + RequestJson.echo(text) + "'.");
+        });
+    }
+
+    private void requireJsonType(String name, JsonNodeType expected, String shape) {
+        JsonNodeType type = jsonTypes.get(name);
+        if (type != null && type != expected) {
+            throw ProtocolError.invalidRequest("Parameter " + name + " must be " + shape
+                    + "; received a JSON " + typeName(type) + "." + (type == JsonNodeType.NUMBER
+                    ? " Send it in quotes: as a number it is not text, and leading zeros"
+                    + " would be lost." : ""));
+        }
+    }
+
+    private static String typeName(JsonNodeType type) {
+        return switch (type) {
+            case ARRAY -> "array";
+            case BOOLEAN -> "boolean";
+            case NUMBER -> "number";
+            case OBJECT, POJO -> "object";
+            case STRING -> "string";
+            default -> "null";
+        };
     }
 
     /** A required parameter: missing or empty is refused, naming it. */
@@ -176,15 +248,28 @@ public final class Params {
     }
 
     /**
-     * All values of a parameter: a JSON array, a repeated form field, or one value. A single
-     * value holding spaces is not split; callers that take space-separated lists split it.
+     * All values of a parameter: a JSON array of strings, a repeated form field, or one value
+     * (a form field or a JSON string, read as a list of one). A single value holding spaces is
+     * not split; callers that take space-separated lists split it.
      */
     public List<String> list(String name) {
+        JsonNodeType type = jsonTypes.get(name);
+        if (type == JsonNodeType.NUMBER || type == JsonNodeType.BOOLEAN) {
+            throw ProtocolError.invalidRequest("Parameter " + name + " must be a JSON array of"
+                    + " strings, such as [\"…\"]; received a JSON " + typeName(type) + ".");
+        }
         return values.getOrDefault(name, List.of());
     }
 
-    /** Refuses the request if any parameter appears more than once (RFC 6749 §3.1). */
+    /**
+     * Refuses the request if a form field appears more than once (RFC 6749 §3.1). A JSON body
+     * cannot repeat a member ({@link RequestJson} refuses it), and a JSON array where one
+     * value is expected is refused by {@link #single}, naming the type.
+     */
     public Params requireNoRepeats() {
+        if (json) {
+            return this;
+        }
         values.forEach((name, list) -> {
             if (list.size() > 1) {
                 throw ProtocolError.invalidRequest("Parameter " + name + " was sent "

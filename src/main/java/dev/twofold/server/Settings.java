@@ -147,6 +147,11 @@ public final class Settings {
         return getInt("TWOFOLD_PORT", 8080);
     }
 
+    /** The largest request body a node reads, in bytes. */
+    public int maxBodyBytes() {
+        return getInt("TWOFOLD_MAX_BODY_BYTES", 64 * 1024);
+    }
+
     public Path dataDir() {
         return Path.of(get("TWOFOLD_DATA_DIR", "./data"));
     }

@@ -47,7 +47,7 @@ public final class TwofoldServer implements AutoCloseable {
         Javalin app = Javalin.create(config -> {
             config.useVirtualThreads = true;
             config.showJavalinBanner = false;
-            config.http.maxRequestSize = settings.getInt("TWOFOLD_MAX_BODY_BYTES", 64 * 1024);
+            config.http.maxRequestSize = settings.maxBodyBytes();
             // Multipart forms (user import files) are read by Jetty, not bounded by the above:
             // Auth0's import limit of 500 KB per file, kept in memory, never on disk.
             config.jetty.multipartConfig.maxFileSize(500 * 1024, SizeUnit.BYTES);
@@ -57,6 +57,8 @@ public final class TwofoldServer implements AutoCloseable {
                     SizeUnit.BYTES);
             config.jsonMapper(new JavalinJackson(Json.MAPPER, false));
             config.router.ignoreTrailingSlashes = true;
+            // A known path asked with another method is 405 with Allow (RFC 9110 §15.5.6).
+            config.http.prefer405over404 = true;
             config.jetty.modifyServer(server -> server.setStopTimeout(2_000));
             // A client that stalls mid-body is refused as such, not counted as a server fault.
             config.jetty.timeoutStatus = 408;
@@ -64,7 +66,7 @@ public final class TwofoldServer implements AutoCloseable {
             config.jetty.modifyServer(server -> JettyErrors.install(server, settings
                     .getDuration("TWOFOLD_HTTP_IDLE_TIMEOUT", Duration.ofSeconds(30)).toMillis()));
         });
-        ErrorResponses.install(app);
+        ErrorResponses.install(app, settings.maxBodyBytes());
         SecurityHeaders.install(app);
         OpsModule.install(services, app);
         Cors.install(app, services);
@@ -132,6 +134,7 @@ public final class TwofoldServer implements AutoCloseable {
         }
         services.shutdown();
         services.database().close();
+        LOG.info("Twofold stopped ({})", services.issuer());
     }
 
     /** For tests: the Javalin application, to add routes around the modules. */

@@ -3,8 +3,12 @@ package dev.twofold.store;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.metrics.MetricsTrackerFactory;
+import com.zaxxer.hikari.pool.HikariPool;
 import dev.twofold.server.Settings;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.List;
 import org.flywaydb.core.Flyway;
@@ -50,9 +54,23 @@ public final class Database implements AutoCloseable {
         config.setPoolName("twofold");
         settings.get("TWOFOLD_DB_SCHEMA").ifPresent(config::setSchema);
         boolean postgres = url.startsWith("jdbc:postgresql:");
-        Database database = new Database(new HikariDataSource(config), postgres);
+        Database database = new Database(connect(config, url), postgres);
         database.migrate(settings);
         return database;
+    }
+
+    /**
+     * Opens one plain connection first, so that a database that cannot be opened is told in
+     * one paragraph instead of the pool's logged stack trace; it stays open until the pool is
+     * up so that an embedded database is not closed and opened again.
+     */
+    private static HikariDataSource connect(HikariConfig config, String url) {
+        try (Connection probe = DriverManager.getConnection(url, config.getUsername(),
+                config.getPassword())) {
+            return new HikariDataSource(config);
+        } catch (SQLException | HikariPool.PoolInitializationException e) {
+            throw Unavailable.from(e, url);
+        }
     }
 
     /** The JDBC URL of an embedded H2 file database at the given path (without suffix). */
@@ -120,5 +138,66 @@ public final class Database implements AutoCloseable {
     @Override
     public void close() {
         dataSource.close();
+    }
+
+    /**
+     * The database could not be opened at start-up, told in one paragraph for the operator:
+     * {@link #inUse()} when the embedded H2 file is held by another process (H2 lets one
+     * process open it, usually a running development server).
+     */
+    public static final class Unavailable extends RuntimeException {
+
+        /** H2's error code for a database file locked by another process. */
+        private static final int H2_DATABASE_ALREADY_OPEN = 90020;
+
+        private final boolean inUse;
+
+        private Unavailable(String message, boolean inUse) {
+            super(message, null, false, false);
+            this.inUse = inUse;
+        }
+
+        static Unavailable from(Exception failure, String url) {
+            String place = withoutParameters(url);
+            if (lockedByAnotherProcess(failure)) {
+                return new Unavailable("The embedded database " + place + " is in use by"
+                        + " another process, most likely a running Twofold server; H2 lets one"
+                        + " process open it at a time.", true);
+            }
+            return new Unavailable("Cannot open the database " + place + ": "
+                    + rootMessage(failure) + ". Check TWOFOLD_DB_URL, TWOFOLD_DB_USER and"
+                    + " TWOFOLD_DB_PASSWORD, and that the database server is running.", false);
+        }
+
+        /** True when another process holds the embedded database file. */
+        public boolean inUse() {
+            return inUse;
+        }
+
+        private static boolean lockedByAnotherProcess(Throwable failure) {
+            for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+                if (cause instanceof SQLException sql
+                        && sql.getErrorCode() == H2_DATABASE_ALREADY_OPEN) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private static String rootMessage(Throwable failure) {
+            Throwable root = failure;
+            while (root.getCause() != null) {
+                root = root.getCause();
+            }
+            String message = root.getMessage() == null ? root.getClass().getSimpleName()
+                    : root.getMessage();
+            return message.lines().findFirst().orElse("").strip();
+        }
+
+        /** The H2 file, or the URL without its parameters (they may carry a password). */
+        private static String withoutParameters(String url) {
+            String bare = url.split("[;?]", 2)[0];
+            return bare.startsWith("jdbc:h2:file:") ? bare.substring(13) + ".mv.db" : bare;
+        }
     }
 }

@@ -104,6 +104,28 @@ class OutboxEndpointTest {
     }
 
     @Test
+    void outboxWhenToRepeatedThenRefusedInsteadOfUsingTheFirst() {
+        Http.Answer answer = server.http().get("/dev/outbox?to=a%40example.com&to=b%40example.com");
+
+        assertThat(answer.status()).isEqualTo(400);
+        assertThat(answer.text("error_description")).contains("Parameter to was sent 2 times");
+    }
+
+    @Test
+    void outboxWhenToHasABrokenEscapeThenSaysMalformedNotMissing() throws Exception {
+        String answer;
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1",
+                server.server().port())) {
+            socket.getOutputStream().write(("GET /dev/outbox?to=%zz HTTP/1.1\r\nHost: x\r\n"
+                    + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+
+        assertThat(answer).startsWith("HTTP/1.1 400").contains("query string")
+                .contains("invalid %-escape").doesNotContain("missing");
+    }
+
+    @Test
     void outboxWhenToIsNotANumberThenJsonInvalidRequestNamingE164() {
         Http.Answer answer = server.http().get("/dev/outbox?to=hello");
 
@@ -121,12 +143,13 @@ class OutboxEndpointTest {
     }
 
     @Test
-    void consoleSenderWhenSendingThenPrintsTheWholeTextToTheConsole() {
+    void consoleSenderWhenDevelopmentModeThenPrintsTheWholeTextToTheConsole() {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         Templates templates = Templates.from(Settings.of(Settings.Mode.DEV, Map.of()),
                 () -> "https://login.example.com/");
-        ConsoleSender sender = new ConsoleSender(templates, java.util.Optional.empty(),
-                new TestClock(), new PrintStream(printed, true, StandardCharsets.UTF_8));
+        OutboxStore outbox = new OutboxStore(server.server().services().database());
+        ConsoleSender sender = ConsoleSender.development(templates, outbox, new TestClock(),
+                new PrintStream(printed, true, StandardCharsets.UTF_8));
 
         sender.send(new Message(Channel.SMS, "+15555550100", "987654", Duration.ofMinutes(5),
                 Locale.ENGLISH, "auth0|alice", "127.0.0.1"));
@@ -134,6 +157,24 @@ class OutboxEndpointTest {
         assertThat(printed.toString(StandardCharsets.UTF_8))
                 .contains("+15555550100").contains("987654")
                 .contains("@login.example.com #987654");
+    }
+
+    @Test
+    void consoleSenderWhenProductionModeThenPrintsMaskedDestinationAndNoCode() {
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        ConsoleSender sender = ConsoleSender.production(
+                new PrintStream(printed, true, StandardCharsets.UTF_8));
+
+        sender.send(new Message(Channel.SMS, "+15555550100", "987654", Duration.ofMinutes(5),
+                Locale.ENGLISH, "auth0|alice", "127.0.0.1"));
+        sender.send(new Message(Channel.EMAIL, "alice@example.com", "135790",
+                Duration.ofMinutes(5), Locale.ENGLISH, "auth0|alice", "127.0.0.1"));
+
+        String output = printed.toString(StandardCharsets.UTF_8);
+        assertThat(output).doesNotContain("987654").doesNotContain("135790")
+                .doesNotContain("5555550100").doesNotContain("alice@")
+                .contains("sms to +1").contains("0100").contains("TWOFOLD_SMS_PROVIDER")
+                .contains("email to a").contains("TWOFOLD_EMAIL_PROVIDER");
     }
 
     @Test

@@ -19,7 +19,7 @@ final class SendEndpoint implements AutoCloseable {
 
     SendEndpoint(Services services) {
         app = Javalin.create(config -> config.showJavalinBanner = false);
-        ErrorResponses.install(app);
+        ErrorResponses.install(app, 64 * 1024);
         app.post("/send", context -> {
             Channel channel = Channel.valueOf(context.formParam("channel"));
             services.sender(channel).send(new Message(channel, context.formParam("to"),

@@ -68,7 +68,9 @@ class BootstrapTest {
         assertThat(first).contains("demo@example.com").contains("password:      Demo-")
                 .contains("grant_type=client_credentials").contains("grant_type=password");
         assertThat(second).doesNotContain(managementSecret).doesNotContain("(shown once)")
-                .contains("already created").contains("rotate-secret");
+                .contains("already created")
+                .contains("bin/twofold client rotate-secret --client-id demo-confidential")
+                .contains("bin/twofold user set-password --email demo@example.com");
         try (TestServer server = TestServer.start(settings())) {
             var services = server.server().services();
             assertThat(services.clients().list()).hasSize(3);

@@ -1,5 +1,6 @@
 package dev.twofold.management;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,7 +15,10 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -139,5 +143,57 @@ class ManagementCommandsTest {
 
         assertThat(result.exitCode()).isEqualTo(1);
         assertThat(result.err()).contains("ES256");
+    }
+
+    @Test
+    void rotateSecretWhenAnotherProcessHoldsTheDatabaseThenOneJsonParagraphNamingTheApi()
+            throws Exception {
+        run("migrate");
+        try (Connection held = connect()) {
+
+            Process cli = commandInAnotherProcess("client", "rotate-secret",
+                    "--client-id", "demo-confidential");
+
+            String err = new String(cli.getErrorStream().readAllBytes(), UTF_8);
+            String out = new String(cli.getInputStream().readAllBytes(), UTF_8);
+            assertThat(cli.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(cli.exitValue()).isEqualTo(1);
+            assertThat(out).isEmpty();
+            assertThat(err).doesNotContain("\tat ").doesNotContain("Exception");
+            JsonNode error = MAPPER.readTree(err);
+            assertThat(error.get("error").asText()).isEqualTo("database_in_use");
+            assertThat(error.get("error_description").asText())
+                    .contains("twofold.mv.db").contains("running Twofold server")
+                    .contains("Stop that server first")
+                    .contains("POST /api/v2/clients/{client_id}/rotate-secret");
+        }
+    }
+
+    @Test
+    void migrateWhenTheDatabaseCannotBeReachedThenJsonErrorWithoutStackTrace() {
+        CommandLine line = new CommandLine(new Main());
+        Commands.addTo(line, Map.of("TWOFOLD_MODE", "dev",
+                "TWOFOLD_DB_URL", "jdbc:postgresql://127.0.0.1:1/none?password=hunter2"));
+        StringWriter err = new StringWriter();
+        line.setErr(new PrintWriter(err));
+
+        int code = line.execute("migrate");
+
+        assertThat(code).isEqualTo(1);
+        assertThat(err.toString()).contains("\"database_unavailable\"")
+                .contains("jdbc:postgresql://127.0.0.1:1/none").contains("TWOFOLD_DB_URL")
+                .doesNotContain("hunter2").doesNotContain("\tat ");
+    }
+
+    /** Runs {@code twofold <args>} in a new JVM, as {@code bin/twofold} would. */
+    private Process commandInAnotherProcess(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().keySet().removeIf(name -> name.startsWith("TWOFOLD_"));
+        builder.environment().put("TWOFOLD_DATA_DIR", dataDir.toString());
+        return builder.start();
     }
 }

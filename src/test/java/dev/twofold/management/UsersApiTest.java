@@ -46,6 +46,30 @@ class UsersApiTest {
                 Http.json(body), "Authorization", "Bearer " + token);
     }
 
+    @Test
+    void passwordLengthWhenOverTheLimitThenSignupAndManagementRefuseWithOneWording() {
+        server.fixtures().publicClient("spa-length");
+        String longest = "Aa1-" + "x".repeat(124);
+        String tooLong = longest + "y";
+
+        Http.Answer created = create("longest@example.com", longest);
+        Http.Answer refused = create("too-long@example.com", tooLong);
+        Http.Answer signedUp = http().postForm("/dbconnections/signup", Map.of("client_id",
+                "spa-length", "email", "signup-longest@example.com", "password", longest));
+        Http.Answer signupRefused = http().postForm("/dbconnections/signup", Map.of(
+                "client_id", "spa-length", "email", "signup-long@example.com",
+                "password", tooLong));
+
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        assertThat(signedUp.status()).as(signedUp.body()).isEqualTo(200);
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(signupRefused.status()).isEqualTo(400);
+        String wording = "Password is too long: at most 128 characters; it has 129.";
+        assertThat(refused.text("error_description")).endsWith(wording)
+                .doesNotContain("weak");
+        assertThat(signupRefused.text("error_description")).isEqualTo(wording);
+    }
+
     private static String encode(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }

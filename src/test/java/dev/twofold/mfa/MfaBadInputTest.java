@@ -84,6 +84,80 @@ class MfaBadInputTest {
         assertThat(answers).allSatisfy(MfaBadInputTest::isClearClientError);
     }
 
+    @Test
+    void mfaEndpointsWhenOneValueIsSentAsJsonArrayThenRefusedNamingParameterAndType() {
+        Http http = api.http();
+        String token = api.mfaToken(api.newUser("arrays"));
+
+        Http.Answer challenge = http.postJson("/mfa/challenge", Map.of("client_id", "c1",
+                "client_secret", "s1-secret", "mfa_token", token,
+                "challenge_type", List.of("otp")));
+        Http.Answer associate = http.postJson("/mfa/associate", Map.of(
+                "authenticator_types", List.of("oob"), "oob_channels", List.of("sms"),
+                "phone_number", List.of("+15555550100")), token);
+
+        assertThat(challenge.status()).isEqualTo(400);
+        assertThat(challenge.text("error_description"))
+                .contains("Parameter challenge_type must be one JSON string")
+                .contains("received a JSON array");
+        assertThat(associate.status()).isEqualTo(400);
+        assertThat(associate.text("error_description"))
+                .contains("Parameter phone_number must be one JSON string")
+                .contains("received a JSON array");
+    }
+
+    @Test
+    void otpGrantWhenOtpIsAJsonNumberThenRefusedSayingLeadingZerosWouldBeLost() {
+        String token = api.mfaToken(api.newUser("number"));
+
+        Http.Answer answer = api.http().raw("POST", "/oauth/token", "application/json",
+                "{\"grant_type\":\"" + Fixtures.MFA_OTP + "\",\"client_id\":\"c1\","
+                        + "\"client_secret\":\"s1-secret\",\"mfa_token\":\"" + token
+                        + "\",\"otp\":12345}");
+
+        assertThat(answer.status()).isEqualTo(400);
+        assertThat(answer.text("error")).isEqualTo("invalid_request");
+        assertThat(answer.text("error_description")).contains("Parameter otp")
+                .contains("JSON number").contains("leading zeros");
+    }
+
+    @Test
+    void associateWhenAuthenticatorTypesIsANumberThenRefusedAskingForAnArray() {
+        Http.Answer answer = api.http().postJson("/mfa/associate",
+                Map.of("authenticator_types", 1), mfaToken);
+
+        assertThat(answer.status()).isEqualTo(400);
+        assertThat(answer.text("error_description"))
+                .contains("Parameter authenticator_types must be a JSON array of strings");
+    }
+
+    /** CASES.md BUG-21 at /mfa/challenge: the answer does not tell whether a client exists. */
+    @Test
+    void challengeWhenClientUnknownOrSecretWrongThenTheTokenEndpointsSameAnswer() {
+        Http http = api.http();
+        String token = api.mfaToken(api.newUser("client"));
+
+        Http.Answer wrongSecret = http.postJson("/mfa/challenge", Map.of("mfa_token", token,
+                "client_id", "c1", "client_secret", "wrong"));
+        Http.Answer unknownClient = http.postJson("/mfa/challenge", Map.of("mfa_token", token,
+                "client_id", "nobody", "client_secret", "wrong"));
+        Http.Answer atTokenEndpoint = http.postForm("/oauth/token", Map.of("grant_type",
+                Fixtures.MFA_OTP, "client_id", "nobody", "client_secret", "wrong"));
+        Http.Answer otherClientAlone = http.postJson("/mfa/challenge", Map.of(
+                "mfa_token", token, "client_id", "spa"));
+        Http.Answer unknownClientAlone = http.postJson("/mfa/challenge", Map.of(
+                "mfa_token", token, "client_id", "nobody"));
+
+        assertThat(wrongSecret.status()).isEqualTo(401);
+        assertThat(wrongSecret.header("WWW-Authenticate")).startsWith("Basic realm=");
+        assertThat(unknownClient.body()).isEqualTo(wrongSecret.body())
+                .isEqualTo(atTokenEndpoint.body());
+        assertThat(wrongSecret.text("error_description")).doesNotContain("c1");
+        assertThat(unknownClientAlone.status()).isEqualTo(otherClientAlone.status());
+        assertThat(unknownClientAlone.text("error_description").replace("nobody", "X"))
+                .isEqualTo(otherClientAlone.text("error_description").replace("spa", "X"));
+    }
+
     private static Http.Answer grant(String grantType, Map<String, String> fields) {
         Map<String, String> all = new java.util.LinkedHashMap<>(fields);
         all.put("grant_type", grantType);

@@ -51,4 +51,13 @@ class LogFormatTest {
                 .isInstanceOf(Settings.ConfigurationException.class)
                 .hasMessageContaining("TWOFOLD_LOG_FORMAT").hasMessageContaining("xml");
     }
+
+    @Test
+    void nodeWhenClosedThenLogsThatTwofoldStopped() {
+        try (LogCapture logs = new LogCapture()) {
+            dev.twofold.testing.TestServer.start().close();
+
+            assertThat(logs.text()).contains("INFO").contains("Twofold stopped");
+        }
+    }
 }

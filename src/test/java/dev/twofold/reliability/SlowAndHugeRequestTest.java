@@ -48,7 +48,9 @@ class SlowAndHugeRequestTest {
 
         assertThat(answer.status()).isEqualTo(413);
         assertThat(answer.header("Content-Type")).startsWith("application/json");
-        assertThat(answer.body()).contains("\"error\"");
+        assertThat(answer.body()).contains("\"error\":\"request_too_large\"")
+                .contains("at most 4096 bytes").contains("TWOFOLD_MAX_BODY_BYTES")
+                .doesNotContain("Content Too Large");
     }
 
     @Test

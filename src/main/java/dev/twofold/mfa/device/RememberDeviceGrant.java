@@ -33,7 +33,7 @@ public final class RememberDeviceGrant implements Grant {
 
     @Override
     public TokenResponse handle(TokenRequest request) {
-        if (!request.params().single("remember_device").filter("true"::equals).isPresent()) {
+        if (!request.params().flag("remember_device").orElse(false)) {
             return inner.handle(request);
         }
         MfaTransaction transaction = reader.transaction(request.params()

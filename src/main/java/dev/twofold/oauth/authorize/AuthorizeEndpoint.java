@@ -35,7 +35,7 @@ public final class AuthorizeEndpoint {
         Params query;
         Client client;
         try {
-            query = Params.fromForm(Optional.ofNullable(context.queryString()).orElse(""));
+            query = Params.fromQuery(Optional.ofNullable(context.queryString()).orElse(""));
             client = checks.trustedClient(query);
         } catch (ProtocolError error) {
             LOG.debug("Authorization request refused before redirecting: {}", error.error());

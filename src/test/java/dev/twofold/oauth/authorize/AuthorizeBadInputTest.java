@@ -87,6 +87,14 @@ class AuthorizeBadInputTest {
     }
 
     @Test
+    void authorizeWhenQueryIsNotUtf8ThenPageNamesTheQueryStringNotABody() {
+        Http.Answer answer = server.http().get("/authorize?client_id=%ff");
+
+        assertErrorPage(answer, "query string is not valid UTF-8");
+        assertThat(answer.body()).doesNotContain("request body");
+    }
+
+    @Test
     void authorizeWhenClientUnknownThenHtmlPageNoRedirect() {
         assertErrorPage(authorize(with("client_id", "nobody")), "No client has the client_id");
     }

@@ -86,4 +86,33 @@ class PasswordGrantTest {
         assertThat(answer.text("error")).isEqualTo("access_denied");
         assertThat(answer.text("error_description")).contains("https://no-such-api.example/");
     }
+
+    @Test
+    void passwordRealmWhenRealmUnknownThenInvalidRequestNamingTheConnectionForAnyUser() {
+        Map<String, String> known = new java.util.HashMap<>(Map.of("grant_type",
+                "http://auth0.com/oauth/grant-type/password-realm", "realm", "employees",
+                "username", "alice@example.com", "password", "Correct-Horse-9",
+                "client_id", "c1", "client_secret", "s1-secret"));
+        Map<String, String> unknown = new java.util.HashMap<>(known);
+        unknown.put("username", "nobody@example.com");
+
+        Http.Answer forAlice = server.http().postForm("/oauth/token", known);
+        Http.Answer forNobody = server.http().postForm("/oauth/token", unknown);
+
+        assertThat(forAlice.status()).isEqualTo(400);
+        assertThat(forAlice.text("error")).isEqualTo("invalid_request");
+        assertThat(forAlice.text("error_description")).contains("realm 'employees'")
+                .contains("Username-Password-Authentication");
+        assertThat(forNobody.body()).isEqualTo(forAlice.body());
+    }
+
+    @Test
+    void passwordRealmWhenRealmIsTheDatabaseConnectionThenTokens() {
+        Http.Answer answer = server.http().postForm("/oauth/token", Map.of("grant_type",
+                "http://auth0.com/oauth/grant-type/password-realm",
+                "realm", "Username-Password-Authentication", "username", "alice@example.com",
+                "password", "Correct-Horse-9", "client_id", "c1", "client_secret", "s1-secret"));
+
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+    }
 }

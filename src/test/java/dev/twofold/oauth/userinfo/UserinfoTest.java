@@ -55,6 +55,19 @@ class UserinfoTest {
     }
 
     @Test
+    void userinfoWhenTwoAuthorizationHeadersThen400InvalidRequest() {
+        String token = login("openid email", server.issuer() + "mfa/").text("access_token");
+
+        Http.Answer answer = server.http().raw("GET", "/userinfo", null, null,
+                "Authorization", "Bearer " + token, "Authorization", "Bearer " + token);
+
+        assertThat(answer.status()).isEqualTo(400);
+        assertThat(answer.text("error")).isEqualTo("invalid_request");
+        assertThat(answer.text("error_description")).contains("2 Authorization headers")
+                .doesNotContain(token);
+    }
+
+    @Test
     void userinfoWhenPostedThenSameAnswerAsGet() {
         String token = login("openid profile", server.issuer() + "mfa/").text("access_token");
 
