@@ -177,6 +177,29 @@ class BrowserMfaFactorsTest {
     }
 
     @Test
+    void loginWhenRecoveryCodeUsedThenNewCodeShownOnceThenTokensWithMfa() throws Exception {
+        User user = userWithPhone("recovery-browser@example.com", AuthenticatorKind.SMS,
+                "+15555550109");
+        String recoveryCode = dev.twofold.mfa.recovery.RecoveryCodes.of(services())
+                .regenerate(user.userId()).orElseThrow();
+        signIn(user, "r1");
+
+        browser.findElement(By.partialLinkText("recovery code")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(20)).until(driver ->
+                !driver.findElements(By.id("recovery_code")).isEmpty());
+        browser.findElement(By.id("recovery_code")).sendKeys(recoveryCode.toLowerCase());
+        dev.twofold.testing.Chromium.submit(browser);
+        String shown = browser.findElement(By.id("recovery-code")).getText();
+        chromium.screenshots("mfa-recovery-new-code");
+        dev.twofold.testing.Chromium.submit(browser);
+
+        assertThat(shown).isNotBlank().isNotEqualTo(recoveryCode);
+        JWTClaimsSet claims = verifiedIdToken(chromium.waitForRedirect());
+        assertThat(claims.getStringListClaim("amr")).contains("mfa");
+        assertThat(claims.getSubject()).isEqualTo(user.userId());
+    }
+
+    @Test
     void loginWhenEmailFactorThenCodeFromOutboxGivesOtpAmr() throws Exception {
         User user = server.fixtures().user("email-user@example.com", PASSWORD);
         activate(user.userId(), AuthenticatorKind.EMAIL, Optional.empty(),
@@ -368,7 +391,7 @@ class BrowserMfaFactorsTest {
     private void password(User user) {
         browser.findElement(By.id("email")).sendKeys(user.email().orElseThrow());
         browser.findElement(By.id("password")).sendKeys(PASSWORD);
-        browser.findElement(By.cssSelector("button[type=submit]")).click();
+        dev.twofold.testing.Chromium.submit(browser);
     }
 
     private void signIn(User user, String state) {

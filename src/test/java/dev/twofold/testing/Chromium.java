@@ -14,6 +14,7 @@ import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -87,8 +88,14 @@ public final class Chromium implements AutoCloseable {
      * click returns before the next page loads, so reading it at once may read the old one.
      */
     public static void submit(WebDriver browser) {
-        WebElement button = browser.findElement(By.cssSelector("button[type=submit]"));
-        button.click();
+        WebElement button = new WebDriverWait(browser, Duration.ofSeconds(20))
+                .ignoring(WebDriverException.class)
+                .until(driver -> {
+                    // A page still settling can swap the button between finding and clicking.
+                    WebElement found = driver.findElement(By.cssSelector("button[type=submit]"));
+                    found.click();
+                    return found;
+                });
         new WebDriverWait(browser, Duration.ofSeconds(20))
                 .until(ExpectedConditions.stalenessOf(button));
     }
