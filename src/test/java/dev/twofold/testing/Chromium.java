@@ -19,7 +19,6 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -96,8 +95,20 @@ public final class Chromium implements AutoCloseable {
                     found.click();
                     return found;
                 });
-        new WebDriverWait(browser, Duration.ofSeconds(20))
-                .until(ExpectedConditions.stalenessOf(button));
+        new WebDriverWait(browser, Duration.ofSeconds(20)).until(driver -> gone(button));
+    }
+
+    /**
+     * Whether the element has left the document. Chromium 156 reports a replaced page's node
+     * as an unknown error ("does not belong to the document"), not as a stale reference.
+     */
+    private static boolean gone(WebElement element) {
+        try {
+            element.isEnabled();
+            return false;
+        } catch (WebDriverException leftTheDocument) {
+            return true;
+        }
     }
 
     /** Waits until the browser is sent to the client's redirect URI; returns that URL. */
