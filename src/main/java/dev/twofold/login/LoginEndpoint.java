@@ -2,6 +2,8 @@ package dev.twofold.login;
 
 import dev.twofold.crypto.Randoms;
 import dev.twofold.oauth.PasswordLogins;
+import dev.twofold.ops.AuditEvent;
+import dev.twofold.ops.AuditType;
 import dev.twofold.oauth.authorize.AuthorizationUi;
 import dev.twofold.oauth.authorize.PendingAuthorization;
 import dev.twofold.server.Params;
@@ -82,6 +84,8 @@ final class LoginEndpoint implements AuthorizationUi {
             if (result instanceof PasswordLogins.Locked locked) {
                 LOG.debug("Hosted login refused for client {}: too many wrong passwords",
                         pending.clientId());
+                audit(context, pending, AuditType.PASSWORD_LOCKED, Optional.empty(),
+                        email);
                 long seconds = Math.max(1, Duration.between(services.clock().instant(),
                         locked.until()).toSeconds() + 1);
                 showForm(context, pending, email, Optional.of(Messages.of(context)
@@ -91,20 +95,43 @@ final class LoginEndpoint implements AuthorizationUi {
             if (!(result instanceof PasswordLogins.Accepted accepted)) {
                 LOG.debug("Hosted login refused for client {}: wrong credentials",
                         pending.clientId());
+                Optional<String> known = result instanceof PasswordLogins.Refused refused
+                        ? refused.userId() : Optional.empty();
+                audit(context, pending, known.isPresent() ? AuditType.FAILED_LOGIN_PASSWORD
+                        : AuditType.FAILED_LOGIN_USERNAME, known, email);
                 showForm(context, pending, email, Optional.of(Messages.of(context)
                         .get("login.wrong")));
                 return;
             }
             User user = accepted.user();
             if (user.blocked()) {
+                audit(context, pending, AuditType.BLOCKED_USER, Optional.of(user.userId()),
+                        email);
                 showForm(context, pending, email, Optional.of(Messages.of(context)
                         .get("login.blocked")));
                 return;
             }
+            audit(context, pending, AuditType.SUCCESS_LOGIN, Optional.of(user.userId()), email);
             flow.afterFirstFactor(context, pending, startSession(context, user));
         } catch (ProtocolError error) {
             refuse(context, error);
         }
+    }
+
+    /**
+     * Records the outcome of one password on the page, as the token endpoint does for the
+     * password grants: the same event types, the login meter, the name typed (never the
+     * password).
+     */
+    private void audit(Context context, PendingAuthorization pending, AuditType type,
+                       Optional<String> userId, String email) {
+        services.metrics().login(type == AuditType.SUCCESS_LOGIN ? "success" : "failure");
+        AuditEvent.Builder event = AuditEvent.of(type).client(pending.clientId())
+                .request(context).detail("connection", User.DEFAULT_CONNECTION)
+                .detail("user_name", email.length() <= PasswordLogins.MAX_EMAIL ? email
+                        : email.substring(0, PasswordLogins.MAX_EMAIL));
+        userId.ifPresent(event::user);
+        services.auditLog().record(event.build());
     }
 
     private BrowserSession startSession(Context context, User user) {

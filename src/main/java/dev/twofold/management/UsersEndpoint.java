@@ -5,6 +5,8 @@ import static dev.twofold.management.ManagementScopes.DELETE_USERS;
 import static dev.twofold.management.ManagementScopes.READ_USERS;
 import static dev.twofold.management.ManagementScopes.UPDATE_USERS;
 
+import dev.twofold.ops.AuditEvent;
+import dev.twofold.ops.AuditType;
 import dev.twofold.server.Services;
 import dev.twofold.store.User;
 import io.javalin.http.Context;
@@ -95,6 +97,10 @@ final class UsersEndpoint {
         if (!services.users().delete(userId)) {
             throw Users.notFound(userId);
         }
+        // Auth0's "du" entry stands for this request instead of the generic "sapi".
+        services.auditLog().record(AuditEvent.of(AuditType.DELETED_USER).user(userId)
+                .client(ManagementRoutes.clientId(context)).request(context)
+                .outcomeOfRequest().build());
         context.status(204);
     }
 
