@@ -1,6 +1,7 @@
 package dev.twofold.mfa;
 
 import dev.twofold.mfa.recovery.RecoveryCodes;
+import dev.twofold.oauth.Authentication;
 import dev.twofold.oauth.TokenRequest;
 import dev.twofold.oauth.TokenResponse;
 import dev.twofold.server.ProtocolError;
@@ -75,14 +76,20 @@ public final class SecondFactorCompletion {
      */
     public TokenResponse complete(MfaTransaction transaction, Authenticator authenticator,
                                   Predicate<Handle> spendFactor, ProtocolError wrongCode) {
-        if (!spend(transaction, authenticator, spendFactor)) {
+        Authentication proved = transaction.authentication()
+                .withSecondFactor(authenticator.kind().amr(), services.clock().instant());
+        // Spending and issuing commit together: a crash in between leaves the code unspent.
+        Optional<TokenResponse> issued = services.database().inTransaction(handle ->
+                spendSteps(handle, transaction, authenticator, spendFactor)
+                        ? Optional.of(services.tokenIssuer().issue(handle, proved))
+                        : Optional.empty());
+        if (issued.isEmpty()) {
             LOG.warn("A correct second-factor code for authenticator {} was used already"
                     + " (replay or concurrent use); refused", authenticator.id());
             refuse(transaction, authenticator, wrongCode);
         }
-        // Known gap: issuance runs after the commit; if it fails the mfa_token is spent anyway.
-        return services.tokenIssuer().issue(transaction.authentication()
-                .withSecondFactor(authenticator.kind().amr(), services.clock().instant()));
+        audited(transaction, authenticator);
+        return issued.orElseThrow();
     }
 
     /**
@@ -93,32 +100,36 @@ public final class SecondFactorCompletion {
      */
     public boolean spend(MfaTransaction transaction, Authenticator authenticator,
                          Predicate<Handle> spendFactor) {
-        boolean spent = spendInTransaction(transaction, authenticator, spendFactor);
-        if (spent && !authenticator.active()) {
-            audit.enrollmentConfirmed(transaction, authenticator);
-        }
+        boolean spent = services.database().inTransaction(handle ->
+                spendSteps(handle, transaction, authenticator, spendFactor));
         if (spent) {
-            audit.verified(transaction, authenticator);
+            audited(transaction, authenticator);
         }
         return spent;
     }
 
-    private boolean spendInTransaction(MfaTransaction transaction, Authenticator authenticator,
-                                       Predicate<Handle> spendFactor) {
-        return services.database().inTransaction(handle -> {
-            if (!spendFactor.test(handle)) {
-                return false;
-            }
-            confirmIfPending(handle, transaction, authenticator);
-            if (!transactions.spend(handle, transaction)) {
-                throw ProtocolError.invalidGrant("mfa_token was already used: tokens were"
-                        + " issued from it by a concurrent request. Log in again with"
-                        + " POST /oauth/token to get a new mfa_token.");
-            }
-            authenticators.touch(handle, authenticator.id(), services.clock().millis());
-            limiter.recordSuccess(handle, transaction.userId(), Optional.of(authenticator.id()));
-            return true;
-        });
+    private void audited(MfaTransaction transaction, Authenticator authenticator) {
+        if (!authenticator.active()) {
+            audit.enrollmentConfirmed(transaction, authenticator);
+        }
+        audit.verified(transaction, authenticator);
+    }
+
+    /** The steps of {@link #spend}, inside the caller's database transaction. */
+    private boolean spendSteps(Handle handle, MfaTransaction transaction,
+                               Authenticator authenticator, Predicate<Handle> spendFactor) {
+        if (!spendFactor.test(handle)) {
+            return false;
+        }
+        confirmIfPending(handle, transaction, authenticator);
+        if (!transactions.spend(handle, transaction)) {
+            throw ProtocolError.invalidGrant("mfa_token was already used: tokens were"
+                    + " issued from it by a concurrent request. Log in again with"
+                    + " POST /oauth/token to get a new mfa_token.");
+        }
+        authenticators.touch(handle, authenticator.id(), services.clock().millis());
+        limiter.recordSuccess(handle, transaction.userId(), Optional.of(authenticator.id()));
+        return true;
     }
 
     /** Counts and audits a failed verification and throws the grant's wrong-code error. */

@@ -55,6 +55,11 @@ public final class JwtTokenIssuer implements TokenIssuer {
                 issue(handle, authentication, familyId, Long.MAX_VALUE));
     }
 
+    @Override
+    public TokenResponse issue(Handle handle, Authentication authentication) {
+        return issue(handle, authentication, Randoms.id("fam_"), Long.MAX_VALUE);
+    }
+
     /**
      * Issues tokens in an existing refresh-token family, within the caller's transaction (the
      * refresh grant spends the old token in the same one). {@code handle} may be null when no
