@@ -88,7 +88,11 @@ public final class PhoneNumbers {
     public static String regionOf(String e164) {
         PhoneNumber number = parseE164(e164);
         String region = UTIL.getRegionCodeForNumber(number);
-        return region != null ? region : UTIL.getRegionCodeForCountryCode(number.getCountryCode());
+        if (region == null) {
+            region = UTIL.getRegionCodeForCountryCode(number.getCountryCode());
+        }
+        // libphonenumber names non-geographic codes (+800, +870, …) "001", the UN's "World".
+        return region == null || region.equals("001") ? "ZZ" : region;
     }
 
     /** The country calling code of an E.164 number, such as {@code 1} or {@code 49}. */

@@ -89,4 +89,12 @@ class PhoneNumbersTest {
                 .isInstanceOf(ProtocolError.class);
         assertThat(american.toE164("+1 555 555 0100")).isEqualTo("+15555550100");
     }
+
+    @Test
+    void regionOfWhenNonGeographicNumberThenZz() {
+        // Found by the fuzzer: +800 (international freephone) came back as "001".
+        String freephone = new PhoneNumbers("DE").toE164("+800 1234 5678");
+
+        assertThat(PhoneNumbers.regionOf(freephone)).isEqualTo("ZZ");
+    }
 }
