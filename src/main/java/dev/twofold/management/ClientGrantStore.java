@@ -41,10 +41,15 @@ final class ClientGrantStore {
 
     /** Inserts a grant; false when the client already has one for the audience. */
     boolean insert(ClientGrant grant) {
-        return database.inTransaction(handle -> insert(handle, grant));
+        try {
+            return database.inTransaction(handle -> insert(handle, grant));
+        } finally {
+            database.readCache().invalidate();
+        }
     }
 
     boolean insert(Handle handle, ClientGrant grant) {
+        database.readCache().invalidate();
         if (handle.createQuery("SELECT COUNT(*) FROM client_grants"
                         + " WHERE client_id = :client AND audience = :audience")
                 .bind("client", grant.clientId()).bind("audience", grant.audience())
@@ -60,14 +65,24 @@ final class ClientGrantStore {
     }
 
     boolean updateScope(String id, List<String> scope) {
-        return database.inTransaction(handle -> handle.createUpdate(
+        return written(() -> database.inTransaction(handle -> handle.createUpdate(
                 "UPDATE client_grants SET scope = :scope WHERE id = :id")
-                .bind("scope", JsonColumns.write(scope)).bind("id", id).execute()) > 0;
+                .bind("scope", JsonColumns.write(scope)).bind("id", id).execute()) > 0);
     }
 
     boolean delete(String id) {
-        return database.inTransaction(handle -> handle.createUpdate(
-                "DELETE FROM client_grants WHERE id = :id").bind("id", id).execute()) > 0;
+        return written(() -> database.inTransaction(handle -> handle.createUpdate(
+                "DELETE FROM client_grants WHERE id = :id").bind("id", id).execute()) > 0);
+    }
+
+    /** Runs a write with the read cache emptied before it and after its commit. */
+    private boolean written(java.util.function.BooleanSupplier write) {
+        database.readCache().invalidate();
+        try {
+            return write.getAsBoolean();
+        } finally {
+            database.readCache().invalidate();
+        }
     }
 
     private static ClientGrant map(ResultSet row) throws SQLException {

@@ -55,11 +55,12 @@ public final class ClientCredentialsGrant implements Grant {
     }
 
     private Set<String> clientGrantScopes(String clientId, String audience) {
-        Optional<String> scopes = services.database().withHandle(handle -> handle.createQuery(
-                        "SELECT scope FROM client_grants WHERE client_id = :client"
-                                + " AND audience = :audience")
-                .bind("client", clientId).bind("audience", audience)
-                .mapTo(String.class).findOne());
+        Optional<String> scopes = services.database().readCache().get(
+                "grant:" + clientId + "\n" + audience, () -> services.database().withHandle(
+                        handle -> handle.createQuery("SELECT scope FROM client_grants"
+                                        + " WHERE client_id = :client AND audience = :audience")
+                                .bind("client", clientId).bind("audience", audience)
+                                .mapTo(String.class).findOne()));
         String stored = scopes.orElseThrow(() -> ProtocolError.accessDenied("Client "
                 + clientId + " is not authorized to access " + audience + ". Create a client"
                 + " grant for this client and API (POST /api/v2/client-grants)."));

@@ -13,9 +13,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.Query;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The audit log of security events: logins, second factors, refresh-token reuse, Management
@@ -23,9 +22,8 @@ import org.slf4j.LoggerFactory;
  * {@code GET /api/v2/logs}. Optionally every entry is also printed to standard output as one
  * JSON line ({@code TWOFOLD_AUDIT_STDOUT=true}) for a log shipper. Thread-safe.
  */
-public final class AuditLog {
+public final class AuditLog implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
     };
 
@@ -33,6 +31,7 @@ public final class AuditLog {
     private final Clock clock;
     private final Metrics metrics;
     private final PrintStream stdout;
+    private final AuditWriter writer;
 
     /**
      * @param stdout where to copy each entry as a JSON line, or {@code null} for no copy
@@ -42,12 +41,14 @@ public final class AuditLog {
         this.clock = clock;
         this.metrics = metrics;
         this.stdout = stdout;
+        this.writer = new AuditWriter(this::insert);
     }
 
     /**
-     * Records an event in its own transaction, so that a refusal is recorded even when the
-     * caller's transaction rolls back. A failure to write is logged, never thrown: the audit
-     * log must not turn a login into a server error.
+     * Records an event outside the caller's transaction, so that a refusal is recorded even
+     * when the caller's transaction rolls back. The row is written by a background writer
+     * that groups the entries of concurrent requests into one transaction; a failure to write
+     * is logged, never thrown: the audit log must not turn a login into a server error.
      */
     public void record(AuditEvent event) {
         AuditEntry entry = entry(event);
@@ -56,11 +57,7 @@ public final class AuditLog {
         }
         metrics.counter("twofold.audit.events", "Audit log entries by Auth0 event type", "type",
                 entry.type()).increment();
-        try {
-            insert(entry);
-        } catch (RuntimeException e) {
-            LOG.error("Audit event {} ({}) could not be stored", entry.type(), entry.logId(), e);
-        }
+        writer.submit(entry);
         if (stdout != null) {
             stdout.println(toJsonLine(entry));
         }
@@ -68,6 +65,7 @@ public final class AuditLog {
 
     /** One entry by its {@code log_id}. */
     public Optional<AuditEntry> find(String logId) {
+        writer.flush();
         return database.withHandle(handle -> handle.createQuery(
                 "SELECT * FROM audit_log WHERE log_id = :id").bind("id", logId)
                 .map((row, context) -> map(row)).findOne());
@@ -75,6 +73,7 @@ public final class AuditLog {
 
     /** A page of entries matching the query. */
     public List<AuditEntry> list(AuditQuery query) {
+        writer.flush();
         String order = query.ascending() ? "ASC" : "DESC";
         String sql = "SELECT * FROM audit_log" + query.where() + " ORDER BY log_id " + order
                 + " LIMIT :limit OFFSET :offset";
@@ -88,6 +87,7 @@ public final class AuditLog {
 
     /** How many entries match the query's filters, for {@code include_totals}. */
     public long count(AuditQuery query) {
+        writer.flush();
         return database.withHandle(handle -> {
             Query statement = handle.createQuery("SELECT COUNT(*) FROM audit_log"
                     + query.where());
@@ -108,23 +108,42 @@ public final class AuditLog {
                 RequestIds.current().orElse(null), event.details());
     }
 
-    private void insert(AuditEntry entry) {
-        database.inTransaction(handle -> handle.createUpdate("INSERT INTO audit_log (log_id,"
-                        + " occurred_at, event_type, outcome, description, user_id, client_id, ip,"
-                        + " user_agent, request_id, details) VALUES (:id, :at, :type, :outcome,"
-                        + " :description, :user, :client, :ip, :agent, :request, :details)")
-                .bind("id", entry.logId())
-                .bind("at", entry.date().toEpochMilli())
-                .bind("type", entry.type())
-                .bind("outcome", entry.outcome())
-                .bind("description", entry.description())
-                .bind("user", entry.userId())
-                .bind("client", entry.clientId())
-                .bind("ip", entry.ip())
-                .bind("agent", entry.userAgent())
-                .bind("request", entry.requestId())
-                .bind("details", write(entry.details()))
-                .execute());
+    /**
+     * Waits until every entry recorded on this node so far is stored. Entries of other nodes
+     * are read as their writers store them, a few milliseconds after their requests.
+     */
+    public void flush() {
+        writer.flush();
+    }
+
+    /** Stores the entries still queued and stops the writer; for shutdown. */
+    @Override
+    public void close() {
+        writer.close();
+    }
+
+    private void insert(List<AuditEntry> entries) {
+        database.inTransaction(handle -> {
+            PreparedBatch batch = handle.prepareBatch("INSERT INTO audit_log (log_id,"
+                    + " occurred_at, event_type, outcome, description, user_id, client_id, ip,"
+                    + " user_agent, request_id, details) VALUES (:id, :at, :type, :outcome,"
+                    + " :description, :user, :client, :ip, :agent, :request, :details)");
+            for (AuditEntry entry : entries) {
+                batch.bind("id", entry.logId())
+                        .bind("at", entry.date().toEpochMilli())
+                        .bind("type", entry.type())
+                        .bind("outcome", entry.outcome())
+                        .bind("description", entry.description())
+                        .bind("user", entry.userId())
+                        .bind("client", entry.clientId())
+                        .bind("ip", entry.ip())
+                        .bind("agent", entry.userAgent())
+                        .bind("request", entry.requestId())
+                        .bind("details", write(entry.details()))
+                        .add();
+            }
+            return batch.execute();
+        });
     }
 
     private static AuditEntry map(ResultSet row) throws SQLException {

@@ -216,5 +216,6 @@ public final class Services {
 
     void shutdown() {
         shutdownHooks.forEach(Runnable::run);
+        auditLog.close();
     }
 }

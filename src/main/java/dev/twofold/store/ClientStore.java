@@ -16,8 +16,10 @@ public final class ClientStore {
         this.database = database;
     }
 
+    /** The client, read through the {@link ReadCache}: token requests read it every time. */
     public Optional<Client> find(String clientId) {
-        return database.withHandle(handle -> find(handle, clientId));
+        return database.readCache().get("client:" + clientId,
+                () -> database.withHandle(handle -> find(handle, clientId)));
     }
 
     public Optional<Client> find(Handle handle, String clientId) {
@@ -33,6 +35,7 @@ public final class ClientStore {
 
     /** Inserts a new client, or replaces every field of an existing one. */
     public void save(Client client) {
+        database.readCache().invalidate();
         database.inTransaction(handle -> {
             handle.createUpdate("DELETE FROM clients WHERE client_id = :id")
                     .bind("id", client.clientId()).execute();
@@ -58,11 +61,18 @@ public final class ClientStore {
                     .bind("updatedAt", client.updatedAt())
                     .execute();
         });
+        database.readCache().invalidate();
     }
 
     public boolean delete(String clientId) {
-        return database.inTransaction(handle -> handle.createUpdate(
-                "DELETE FROM clients WHERE client_id = :id").bind("id", clientId).execute()) > 0;
+        database.readCache().invalidate();
+        try {
+            return database.inTransaction(handle -> handle.createUpdate(
+                    "DELETE FROM clients WHERE client_id = :id").bind("id", clientId)
+                    .execute()) > 0;
+        } finally {
+            database.readCache().invalidate();
+        }
     }
 
     private static Client map(ResultSet row) throws SQLException {

@@ -9,13 +9,13 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 
 /**
  * The connection pool, the schema migrations and the Jdbi entry point.
@@ -29,11 +29,13 @@ public final class Database implements AutoCloseable {
     private final HikariDataSource dataSource;
     private final Jdbi jdbi;
     private final boolean postgres;
+    private final ReadCache readCache;
     private volatile Flyway flyway;
 
-    private Database(HikariDataSource dataSource, boolean postgres) {
+    private Database(HikariDataSource dataSource, boolean postgres, ReadCache readCache) {
         this.dataSource = dataSource;
         this.postgres = postgres;
+        this.readCache = readCache;
         this.jdbi = Jdbi.create(dataSource);
     }
 
@@ -52,9 +54,13 @@ public final class Database implements AutoCloseable {
         settings.get("TWOFOLD_DB_PASSWORD").ifPresent(config::setPassword);
         config.setMaximumPoolSize(settings.getInt("TWOFOLD_DB_POOL_SIZE", 16));
         config.setPoolName("twofold");
+        // Every connection is set to READ COMMITTED once, when the pool opens it; asking for
+        // the level per transaction would cost a round trip to read it and one to restore it.
+        config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
         settings.get("TWOFOLD_DB_SCHEMA").ifPresent(config::setSchema);
         boolean postgres = url.startsWith("jdbc:postgresql:");
-        Database database = new Database(connect(config, url), postgres);
+        Database database = new Database(connect(config, url), postgres, new ReadCache(
+                settings.getDuration("TWOFOLD_CONFIG_CACHE_TTL", Duration.ofSeconds(1))));
         database.migrate(settings);
         return database;
     }
@@ -104,6 +110,11 @@ public final class Database implements AutoCloseable {
         dataSource.setMetricsTrackerFactory(tracker);
     }
 
+    /** The short-lived cache of clients, APIs and client grants ({@link ReadCache}). */
+    public ReadCache readCache() {
+        return readCache;
+    }
+
     public Jdbi jdbi() {
         return jdbi;
     }
@@ -118,7 +129,7 @@ public final class Database implements AutoCloseable {
      * requests on one row exactly one wins.
      */
     public <R, X extends Exception> R inTransaction(HandleCallback<R, X> callback) throws X {
-        return jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED, callback);
+        return jdbi.inTransaction(callback);
     }
 
     public <R, X extends Exception> R withHandle(HandleCallback<R, X> callback) throws X {

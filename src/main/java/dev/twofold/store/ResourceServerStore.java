@@ -14,11 +14,13 @@ public final class ResourceServerStore {
         this.database = database;
     }
 
+    /** The API with this identifier, read through the {@link ReadCache}. */
     public Optional<ResourceServer> findByIdentifier(String identifier) {
-        return database.withHandle(handle -> handle.createQuery(
-                "SELECT * FROM resource_servers WHERE identifier = :identifier")
+        return database.readCache().get("api:" + identifier, () -> database.withHandle(
+                handle -> handle.createQuery(
+                        "SELECT * FROM resource_servers WHERE identifier = :identifier")
                 .bind("identifier", identifier).map((resultSet, context) -> map(resultSet))
-                .findOne());
+                .findOne()));
     }
 
     public Optional<ResourceServer> find(String id) {
@@ -35,6 +37,7 @@ public final class ResourceServerStore {
 
     /** Inserts a new resource server, or replaces every field of an existing one. */
     public void save(ResourceServer server) {
+        database.readCache().invalidate();
         database.inTransaction(handle -> {
             handle.createUpdate("DELETE FROM resource_servers WHERE id = :id")
                     .bind("id", server.id()).execute();
@@ -54,12 +57,18 @@ public final class ResourceServerStore {
                     .bind("updatedAt", server.updatedAt())
                     .execute();
         });
+        database.readCache().invalidate();
     }
 
     public boolean delete(String id) {
-        return database.inTransaction(handle -> handle.createUpdate(
-                "DELETE FROM resource_servers WHERE id = :id AND is_system = FALSE")
-                .bind("id", id).execute()) > 0;
+        database.readCache().invalidate();
+        try {
+            return database.inTransaction(handle -> handle.createUpdate(
+                    "DELETE FROM resource_servers WHERE id = :id AND is_system = FALSE")
+                    .bind("id", id).execute()) > 0;
+        } finally {
+            database.readCache().invalidate();
+        }
     }
 
     private static ResourceServer map(ResultSet row) throws SQLException {
