@@ -1,5 +1,6 @@
 package dev.twofold.management;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.twofold.crypto.Randoms;
 import dev.twofold.server.Json;
@@ -34,7 +35,9 @@ final class Clients {
     static final Set<String> FIELDS = Set.of("name", "description", "app_type",
             "token_endpoint_auth_method", "grant_types", "callbacks", "allowed_logout_urls",
             "web_origins", "allowed_origins", "is_first_party", "oidc_conformant",
-            "client_metadata", "mfa_policy");
+            "client_metadata", "mfa_policy", "jwt_configuration");
+    /** ID token algorithms a client may choose; RS256 is Auth0's and the default. */
+    static final Set<String> ID_TOKEN_ALGORITHMS = Set.of("RS256", "ES256");
 
     private final Services services;
 
@@ -140,6 +143,7 @@ final class Clients {
         body.put("client_metadata", metadata.has("client_metadata")
                 ? metadata.get("client_metadata") : Json.MAPPER.createObjectNode());
         client.mfaPolicy().ifPresent(policy -> body.put("mfa_policy", policy));
+        body.put("jwt_configuration", Map.of("alg", client.idTokenSigningAlg()));
         return body;
     }
 
@@ -239,6 +243,14 @@ final class Clients {
                 }
             });
             metadata.set("client_metadata", object);
+        });
+        body.object("jwt_configuration").ifPresent(object -> {
+            JsonNode alg = object.get("alg");
+            if (alg == null || !alg.isTextual()) {
+                throw JsonBody.wrongType("jwt_configuration.alg", alg, "a string");
+            }
+            checkOneOf("jwt_configuration.alg", alg.asText(), ID_TOKEN_ALGORITHMS);
+            metadata.putObject("jwt_configuration").put("alg", alg.asText());
         });
         return JsonBody.limited("client_metadata", metadata.toString(), JsonBody.MAX_JSON);
     }

@@ -58,7 +58,7 @@ public final class Discovery {
         document.put("response_modes_supported", List.of("query", "form_post"));
         document.put("grant_types_supported", GRANT_TYPES);
         document.put("subject_types_supported", List.of("public"));
-        document.put("id_token_signing_alg_values_supported", List.of("RS256"));
+        document.put("id_token_signing_alg_values_supported", List.of("RS256", "ES256"));
         document.put("token_endpoint_auth_methods_supported", CLIENT_AUTH_METHODS);
         document.put("revocation_endpoint_auth_methods_supported", CLIENT_AUTH_METHODS);
         document.put("introspection_endpoint_auth_methods_supported",

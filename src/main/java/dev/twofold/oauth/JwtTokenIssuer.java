@@ -158,8 +158,14 @@ public final class JwtTokenIssuer implements TokenIssuer {
         authenticationClaims(claims, authentication);
         services.users().find(authentication.userId()).ifPresent(user ->
                 UserClaims.of(user, authentication.scope()).forEach(claims::claim));
-        return services.signingKeys().sign(JWSAlgorithm.RS256, JOSEObjectType.JWT,
-                claims.build());
+        return services.signingKeys().sign(idTokenAlgorithm(authentication.clientId()),
+                JOSEObjectType.JWT, claims.build());
+    }
+
+    /** The client's {@code jwt_configuration.alg}; RS256 when the client is unknown. */
+    private JWSAlgorithm idTokenAlgorithm(String clientId) {
+        return JWSAlgorithm.parse(services.clients().find(clientId)
+                .map(client -> client.idTokenSigningAlg()).orElse("RS256"));
     }
 
     /** OIDC Core §3.1.3.6: base64url of the left half of SHA-256 of the access token. */

@@ -39,4 +39,16 @@ public record Client(
     public boolean allowsGrant(String grantType) {
         return grantTypes.contains(grantType);
     }
+
+    /**
+     * The algorithm of this client's ID tokens: {@code jwt_configuration.alg} as set through
+     * the Management API, RS256 (Auth0's default, and what its SDKs verify) when unset.
+     */
+    public String idTokenSigningAlg() {
+        if (metadataJson == null || !metadataJson.contains("jwt_configuration")) {
+            return "RS256";
+        }
+        var alg = JsonColumns.tree(metadataJson).path("jwt_configuration").path("alg");
+        return alg.isTextual() ? alg.asText() : "RS256";
+    }
 }

@@ -2,10 +2,12 @@ package dev.twofold.store;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.twofold.server.Json;
 import java.util.List;
 
-/** Lists kept in a VARCHAR column as a JSON array. Stateless. */
+/** Lists and objects kept in a VARCHAR column as JSON. Stateless. */
 public final class JsonColumns {
 
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {
@@ -30,6 +32,18 @@ public final class JsonColumns {
             return List.copyOf(Json.MAPPER.readValue(json, STRINGS));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("A stored JSON list is corrupt", e);
+        }
+    }
+
+    /** A stored JSON document as a tree; a missing node when the column is empty. */
+    public static JsonNode tree(String json) {
+        if (json == null || json.isEmpty()) {
+            return MissingNode.getInstance();
+        }
+        try {
+            return Json.MAPPER.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("A stored JSON document is corrupt", e);
         }
     }
 }
