@@ -21,7 +21,7 @@ cd "$root"
 . bench/lib.sh
 
 DBS="${DBS:-h2 postgres}"
-FLOWS="${FLOWS:-client-credentials-rs256 client-credentials-es256 password refresh authcode mfa-login mfa-otp}"
+FLOWS="${FLOWS:-client-credentials-rs256 client-credentials-es256 password refresh refresh-es256 authcode mfa-login mfa-otp}"
 KEYCLOAK="${KEYCLOAK:-1}"
 JMH="${JMH:-1}"
 export DURATION="${DURATION:-20}" WARMUP="${WARMUP:-5}" CONNS="${CONNS:-16}"
@@ -136,12 +136,22 @@ run_twofold_flow() {
         wrk_measure twofold "$db" "$flow" "$TF_PID" "$url" bench/wrk/client-credentials.lua ;;
     password)
       wrk_measure twofold "$db" "$flow" "$TF_PID" "$url" bench/wrk/password.lua ;;
-    refresh)
-      head -n $((REFRESH_FAMILIES / 2)) "$STATE/refresh-tokens.txt" > "$STATE/refresh.warmup"
-      tail -n +$((REFRESH_FAMILIES / 2 + 1)) "$STATE/refresh-tokens.txt" > "$STATE/refresh.measure"
-      BENCH_REFRESH_FILE="$STATE/refresh.warmup" wrk -t"$WRK_THREADS" -c"$CONNS" \
+    refresh|refresh-es256)
+      # refresh: RS256 access and ID tokens; refresh-es256: a client whose ID tokens and
+      # whose API's access tokens are ES256.
+      local pool="$STATE/refresh-tokens.txt" app_id="$BENCH_APP_ID" app_secret="$BENCH_APP_SECRET"
+      if [ "$flow" = refresh-es256 ]; then
+        pool="$STATE/refresh-tokens-es256.txt"
+        app_id="$(sed -n 's/^app_es256_id=//p' "$STATE/setup.properties")"
+        app_secret="$(sed -n 's/^app_es256_secret=//p' "$STATE/setup.properties")"
+      fi
+      head -n $((REFRESH_FAMILIES / 2)) "$pool" > "$STATE/$flow.warmup"
+      tail -n +$((REFRESH_FAMILIES / 2 + 1)) "$pool" > "$STATE/$flow.measure"
+      BENCH_APP_ID="$app_id" BENCH_APP_SECRET="$app_secret" \
+        BENCH_REFRESH_FILE="$STATE/$flow.warmup" wrk -t"$WRK_THREADS" -c"$CONNS" \
         -d"${WARMUP}s" --timeout 30s -s bench/wrk/refresh.lua "$url" >/dev/null
-      BENCH_REFRESH_FILE="$STATE/refresh.measure" WARMUP=0 \
+      BENCH_APP_ID="$app_id" BENCH_APP_SECRET="$app_secret" \
+        BENCH_REFRESH_FILE="$STATE/$flow.measure" WARMUP=0 \
         wrk_measure twofold "$db" "$flow" "$TF_PID" "$url" bench/wrk/refresh.lua ;;
     authcode) driver run flow=authcode argon_users="$ARGON_USERS" "${common[@]}" ;;
     mfa-login) driver run flow=mfa-login "${common[@]}" ;;

@@ -278,12 +278,16 @@ public final class BenchDriver {
             grant(cc[0], "https://api.bench.test/es256");
             String[] app = client("bench-app", "regular_web", "never", "password",
                     "refresh_token", "authorization_code");
+            String[] appEs = client("bench-app-es256", "regular_web", "never", "ES256",
+                    "password", "refresh_token");
             String[] mfa = client("bench-mfa", "regular_web", "all-applications", "password",
                     MFA_OTP);
             out.setProperty("cc_id", cc[0]);
             out.setProperty("cc_secret", cc[1]);
             out.setProperty("app_id", app[0]);
             out.setProperty("app_secret", app[1]);
+            out.setProperty("app_es256_id", appEs[0]);
+            out.setProperty("app_es256_secret", appEs[1]);
             out.setProperty("mfa_id", mfa[0]);
             out.setProperty("mfa_secret", mfa[1]);
             try (var writer = Files.newBufferedWriter(d.dir().resolve("setup.properties"))) {
@@ -300,7 +304,10 @@ public final class BenchDriver {
                     cheapHash, mfa);
             write("otp-users.tsv", cheap.stream().map(OtpUser::line).toList());
             mintMfaTokens(cheap, mfa, threads * 2);
-            refreshPool(d.intArg("refresh_families", 64), cheapHash, app, threads * 2);
+            refreshPool("refresh-tokens.txt", "", d.intArg("refresh_families", 64), cheapHash,
+                    app, threads * 2);
+            refreshPool("refresh-tokens-es256.txt", "https://api.bench.test/es256",
+                    d.intArg("refresh_families", 64), cheapHash, appEs, threads * 2);
             System.out.printf("setup done in %d ms%n", (System.nanoTime() - started) / 1_000_000);
         }
 
@@ -311,13 +318,20 @@ public final class BenchDriver {
         void api(String identifier, String alg) {
             d.expect(mgmt("resource-servers", "{\"identifier\":\"" + identifier
                     + "\",\"name\":\"" + alg + " API\",\"signing_alg\":\"" + alg
-                    + "\",\"scopes\":[{\"value\":\"read:data\",\"description\":\"read\"}]}"),
+                    + "\",\"allow_offline_access\":true,\"scopes\":[{\"value\":\"read:data\",\"description\":\"read\"}]}"),
                     201, "resource server");
         }
 
         String[] client(String name, String type, String policy, String... grants) {
+            return client(name, type, policy, "RS256", grants);
+        }
+
+        /** A client whose ID tokens are signed with {@code idTokenAlg}. */
+        String[] client(String name, String type, String policy, String idTokenAlg,
+                        String... grants) {
             String grantList = String.join("\",\"", grants);
             Answer answer = d.expect(mgmt("clients", "{\"name\":\"" + name
+                    + "\",\"jwt_configuration\":{\"alg\":\"" + idTokenAlg + "\"}
                     + "\",\"app_type\":\"" + type + "\",\"token_endpoint_auth_method\":"
                     + "\"client_secret_post\",\"grant_types\":[\"" + grantList + "\"],"
                     + "\"callbacks\":[\"http://127.0.0.1:9/callback\"],\"mfa_policy\":\""
@@ -380,17 +394,26 @@ public final class BenchDriver {
             write("otp-tokens.tsv", lines);
         }
 
-        void refreshPool(int families, String bcrypt, String[] app, int threads)
-                throws Exception {
+        /**
+         * Logs in {@code families} new users with {@code app} (for {@code audience}, or the
+         * default one when empty) and writes their refresh tokens to {@code file}.
+         */
+        void refreshPool(String file, String audience, int families, String bcrypt,
+                         String[] app, int threads) throws Exception {
             List<String> tokens = parallel(families, threads, i -> {
-                String email = "refresh-" + i + "@bench.test";
+                String email = file.replace(".txt", "") + "-" + i + "@bench.test";
                 createUser(email, bcrypt);
-                return d.expect(d.form("oauth/token", fields("grant_type", "password",
+                Map<String, String> login = fields("grant_type", "password",
                         "client_id", app[0], "client_secret", app[1], "username", email,
-                        "password", PASSWORD, "scope", "openid offline_access")), 200,
-                        "password login").field("refresh_token");
+                        "password", PASSWORD, "scope", "openid offline_access");
+                if (!audience.isEmpty()) {
+                    login.put("audience", audience);
+                    login.put("scope", "openid offline_access read:data");
+                }
+                return d.expect(d.form("oauth/token", login), 200, "password login")
+                        .field("refresh_token");
             });
-            write("refresh-tokens.txt", tokens);
+            write(file, tokens);
         }
 
         void write(String name, List<String> lines) throws IOException {
