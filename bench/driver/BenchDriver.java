@@ -278,7 +278,7 @@ public final class BenchDriver {
             grant(cc[0], "https://api.bench.test/es256");
             String[] app = client("bench-app", "regular_web", "never", "password",
                     "refresh_token", "authorization_code");
-            String[] appEs = client("bench-app-es256", "regular_web", "never", "ES256",
+            String[] appEs = clientSigning("bench-app-es256", "regular_web", "never", "ES256",
                     "password", "refresh_token");
             String[] mfa = client("bench-mfa", "regular_web", "all-applications", "password",
                     MFA_OTP);
@@ -323,16 +323,16 @@ public final class BenchDriver {
         }
 
         String[] client(String name, String type, String policy, String... grants) {
-            return client(name, type, policy, "RS256", grants);
+            return clientSigning(name, type, policy, "RS256", grants);
         }
 
         /** A client whose ID tokens are signed with {@code idTokenAlg}. */
-        String[] client(String name, String type, String policy, String idTokenAlg,
-                        String... grants) {
+        String[] clientSigning(String name, String type, String policy, String idTokenAlg,
+                               String... grants) {
             String grantList = String.join("\",\"", grants);
             Answer answer = d.expect(mgmt("clients", "{\"name\":\"" + name
-                    + "\",\"jwt_configuration\":{\"alg\":\"" + idTokenAlg + "\"}
-                    + "\",\"app_type\":\"" + type + "\",\"token_endpoint_auth_method\":"
+                    + "\",\"jwt_configuration\":{\"alg\":\"" + idTokenAlg + "\"}"
+                    + ",\"app_type\":\"" + type + "\",\"token_endpoint_auth_method\":"
                     + "\"client_secret_post\",\"grant_types\":[\"" + grantList + "\"],"
                     + "\"callbacks\":[\"http://127.0.0.1:9/callback\"],\"mfa_policy\":\""
                     + policy + "\"}"), 201, "client " + name);
