@@ -268,7 +268,11 @@ class BrowserMfaFactorsTest {
         WebElement phone = browser.findElement(By.id("destination-sms"));
         phone.sendKeys("12ab");
         phone.submit();
-        assertThat(browser.findElement(By.cssSelector("[role=alert]")).getText())
+        // The refusal is a new page: wait for it rather than racing its load on a busy machine.
+        WebElement alert = new WebDriverWait(browser, Duration.ofSeconds(20)).until(driver ->
+                driver.findElements(By.cssSelector("[role=alert]")).stream().findFirst()
+                        .orElse(null));
+        assertThat(alert.getText())
                 .contains("not a phone number we can reach");
         chromium.screenshots("mfa-enroll-sms-invalid");
 
