@@ -11,6 +11,7 @@ import dev.twofold.server.Services;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -151,16 +152,18 @@ public final class AssociateEndpoint {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("authenticator_type", "oob");
         body.put("oob_channel", kind.channel().orElseThrow().wireName());
-        services.database().inTransaction(handle -> {
+        // The pending authenticator commits before the code is sent: a failed send keeps it
+        // and the mfa_token, and a new /mfa/associate replaces it, which is the resend.
+        OobChallenges.Prepared prepared = services.database().inTransaction(handle -> {
             authenticators.insertPending(handle, authenticator);
             if (firstFactor && factors.enabled(AuthenticatorKind.RECOVERY_CODE)) {
                 body.put("recovery_codes", List.of(recoveryCodes.createPending(handle,
                         transaction.userId(), transaction.id())));
             }
-            body.put("oob_code", challenges.start(handle, authenticator, transaction,
-                    clientIp));
-            return null;
+            return challenges.prepare(handle, authenticator, transaction, clientIp,
+                    Locale.ENGLISH);
         });
+        body.put("oob_code", challenges.deliver(prepared));
         audit.enrollmentStarted(transaction, authenticator);
         body.put("binding_method", "prompt");
         return orderedOob(body);

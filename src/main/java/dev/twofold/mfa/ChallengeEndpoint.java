@@ -8,6 +8,7 @@ import io.javalin.http.Context;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -59,8 +60,10 @@ public final class ChallengeEndpoint {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("challenge_type", authenticator.kind().authenticatorType());
         if (authenticator.kind().isOutOfBand()) {
-            body.put("oob_code", services.database().inTransaction(handle ->
-                    challenges.start(handle, authenticator, transaction, context.ip())));
+            OobChallenges.Prepared prepared = services.database().inTransaction(handle ->
+                    challenges.prepare(handle, authenticator, transaction, context.ip(),
+                            Locale.ENGLISH));
+            body.put("oob_code", challenges.deliver(prepared));
             body.put("binding_method", "prompt");
         }
         audit.challengeStarted(transaction, authenticator);
