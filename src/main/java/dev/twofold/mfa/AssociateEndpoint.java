@@ -1,5 +1,6 @@
 package dev.twofold.mfa;
 
+import dev.twofold.delivery.MessageLanguage;
 import dev.twofold.mfa.PresentedToken.LoginToken;
 import dev.twofold.mfa.PresentedToken.MfaAccessToken;
 import dev.twofold.mfa.oob.OobChallenges;
@@ -59,7 +60,10 @@ public final class AssociateEndpoint {
 
         Map<String, Object> body = kind == AuthenticatorKind.TOTP
                 ? enrollOtp(transaction, firstFactor)
-                : enrollOob(kind, params, transaction, firstFactor, context.ip());
+                : enrollOob(kind, params, transaction, firstFactor, context.ip(),
+                        MessageLanguage.fromAcceptLanguage(
+                                Optional.ofNullable(context.header("Accept-Language")),
+                                services.messageLanguages()));
         context.header("Cache-Control", "no-store").header("Pragma", "no-cache").json(body);
     }
 
@@ -145,7 +149,7 @@ public final class AssociateEndpoint {
 
     private Map<String, Object> enrollOob(AuthenticatorKind kind, Params params,
                                           MfaTransaction transaction, boolean firstFactor,
-                                          String clientIp) {
+                                          String clientIp, Locale locale) {
         Authenticator authenticator = kind == AuthenticatorKind.EMAIL
                 ? enrollments.email(params.single("email"), transaction)
                 : enrollments.phone(kind, params.single("phone_number"), transaction);
@@ -160,8 +164,7 @@ public final class AssociateEndpoint {
                 body.put("recovery_codes", List.of(recoveryCodes.createPending(handle,
                         transaction.userId(), transaction.id())));
             }
-            return challenges.prepare(handle, authenticator, transaction, clientIp,
-                    Locale.ENGLISH);
+            return challenges.prepare(handle, authenticator, transaction, clientIp, locale);
         });
         body.put("oob_code", challenges.deliver(prepared));
         audit.enrollmentStarted(transaction, authenticator);

@@ -1,5 +1,6 @@
 package dev.twofold.mfa;
 
+import dev.twofold.delivery.MessageLanguage;
 import dev.twofold.mfa.oob.OobChallenges;
 import dev.twofold.server.Params;
 import dev.twofold.server.ProtocolError;
@@ -62,12 +63,19 @@ public final class ChallengeEndpoint {
         if (authenticator.kind().isOutOfBand()) {
             OobChallenges.Prepared prepared = services.database().inTransaction(handle ->
                     challenges.prepare(handle, authenticator, transaction, context.ip(),
-                            Locale.ENGLISH));
+                            language(context)));
             body.put("oob_code", challenges.deliver(prepared));
             body.put("binding_method", "prompt");
         }
         audit.challengeStarted(transaction, authenticator);
         context.header("Cache-Control", "no-store").header("Pragma", "no-cache").json(body);
+    }
+
+    /** The language of the code message: the request's Accept-Language, else English. */
+    private Locale language(Context context) {
+        return MessageLanguage.fromAcceptLanguage(
+                Optional.ofNullable(context.header("Accept-Language")),
+                services.messageLanguages());
     }
 
     private static Set<String> challengeTypes(Optional<String> requested) {
