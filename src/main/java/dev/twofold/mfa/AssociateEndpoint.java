@@ -6,6 +6,7 @@ import dev.twofold.mfa.PresentedToken.MfaAccessToken;
 import dev.twofold.mfa.oob.OobChallenges;
 import dev.twofold.mfa.recovery.RecoveryCodes;
 import dev.twofold.mfa.totp.QrCodes;
+import dev.twofold.server.ClientIp;
 import dev.twofold.server.Params;
 import dev.twofold.server.ProtocolError;
 import dev.twofold.server.Services;
@@ -60,7 +61,7 @@ public final class AssociateEndpoint {
 
         Map<String, Object> body = kind == AuthenticatorKind.TOTP
                 ? enrollOtp(transaction, firstFactor)
-                : enrollOob(kind, params, transaction, firstFactor, context.ip(),
+                : enrollOob(kind, params, transaction, firstFactor, ClientIp.of(context),
                         MessageLanguage.fromAcceptLanguage(
                                 Optional.ofNullable(context.header("Accept-Language")),
                                 services.messageLanguages()));

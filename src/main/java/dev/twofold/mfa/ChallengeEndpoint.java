@@ -2,6 +2,7 @@ package dev.twofold.mfa;
 
 import dev.twofold.delivery.MessageLanguage;
 import dev.twofold.mfa.oob.OobChallenges;
+import dev.twofold.server.ClientIp;
 import dev.twofold.server.Params;
 import dev.twofold.server.ProtocolError;
 import dev.twofold.server.Services;
@@ -62,7 +63,7 @@ public final class ChallengeEndpoint {
         body.put("challenge_type", authenticator.kind().authenticatorType());
         if (authenticator.kind().isOutOfBand()) {
             OobChallenges.Prepared prepared = services.database().inTransaction(handle ->
-                    challenges.prepare(handle, authenticator, transaction, context.ip(),
+                    challenges.prepare(handle, authenticator, transaction, ClientIp.of(context),
                             language(context)));
             body.put("oob_code", challenges.deliver(prepared));
             body.put("binding_method", "prompt");
