@@ -26,6 +26,7 @@ public final class DeliveryModule {
         Settings settings = services.settings();
         Templates templates = Templates.from(settings, services::issuer);
         OutboxStore outbox = new OutboxStore(services.database());
+        services.messageLanguages(templates.languages());
         Providers providers = new Providers(services, templates, outbox);
         RateWindowStore windows = new RateWindowStore(services.database());
         SendingLimits phoneLimits = SendingLimits.phone(settings, windows, services.clock());

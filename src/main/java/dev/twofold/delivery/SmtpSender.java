@@ -11,11 +11,22 @@ import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.Date;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Properties;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManagerFactory;
 import org.eclipse.angus.mail.util.MailConnectException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +39,9 @@ import org.slf4j.LoggerFactory;
 final class SmtpSender implements Sender {
 
     private static final Logger LOG = LoggerFactory.getLogger(SmtpSender.class);
+
+    /** A PEM file of the certificates trusted for the mail server, instead of the JDK's. */
+    static final String CA_FILE = "TWOFOLD_SMTP_CA_FILE";
 
     private final Session session;
     private final Templates templates;
@@ -79,8 +93,39 @@ final class SmtpSender implements Sender {
         }
         if (!tls.equals("none")) {
             properties.put("mail.smtp.ssl.checkserveridentity", "true");
+            settings.get(CA_FILE).ifPresent(file ->
+                    properties.put("mail.smtp.ssl.socketFactory", trusting(Path.of(file))));
         }
         return properties;
+    }
+
+    /**
+     * TLS that trusts only the certificates of a PEM file (a private CA, or the server's own
+     * self-signed certificate) instead of the JDK's CAs; the host name is still checked.
+     */
+    static SSLSocketFactory trusting(Path pemFile) {
+        try (InputStream in = Files.newInputStream(pemFile)) {
+            KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
+            trusted.load(null, null);
+            int index = 0;
+            for (Certificate certificate : CertificateFactory.getInstance("X.509")
+                    .generateCertificates(in)) {
+                trusted.setCertificateEntry("ca-" + index++, certificate);
+            }
+            if (index == 0) {
+                throw new Settings.ConfigurationException(CA_FILE + " names " + pemFile
+                        + ", which holds no PEM certificate (-----BEGIN CERTIFICATE-----).");
+            }
+            TrustManagerFactory trust = TrustManagerFactory.getInstance(
+                    TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(trusted);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, trust.getTrustManagers(), null);
+            return context.getSocketFactory();
+        } catch (IOException | GeneralSecurityException e) {
+            throw new Settings.ConfigurationException(CA_FILE + " names " + pemFile
+                    + ", which could not be read as PEM certificates: " + e.getMessage());
+        }
     }
 
     private static Authenticator authenticator(String username, String password) {

@@ -14,7 +14,9 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /**
  * The texts of one-time code messages per channel and language, with the code, the product
@@ -61,6 +63,13 @@ public final class Templates {
                     fill(text(language, "email.text"), values),
                     fill(text(language, "email.html"), htmlEscaped(values)));
         };
+    }
+
+    /** The languages with an SMS text (every language needs one): {@code en}, {@code de}, …. */
+    public Set<String> languages() {
+        return texts.keySet().stream().filter(key -> key.endsWith(".sms"))
+                .map(key -> key.substring(0, key.length() - ".sms".length()))
+                .collect(Collectors.toUnmodifiableSet());
     }
 
     private String languageOf(Locale locale) {

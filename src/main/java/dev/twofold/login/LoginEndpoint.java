@@ -6,6 +6,7 @@ import dev.twofold.ops.AuditEvent;
 import dev.twofold.ops.AuditType;
 import dev.twofold.oauth.authorize.AuthorizationUi;
 import dev.twofold.oauth.authorize.PendingAuthorization;
+import dev.twofold.server.ClientIp;
 import dev.twofold.server.Params;
 import dev.twofold.server.ProtocolError;
 import dev.twofold.server.Services;
@@ -80,7 +81,7 @@ final class LoginEndpoint implements AuthorizationUi {
             binding.checkCsrf(context, pending, form.single("csrf"));
             String email = form.single("email").orElse("");
             PasswordLogins.Result result = logins.verify(User.DEFAULT_CONNECTION, email,
-                    form.single("password").orElse(""), context.ip());
+                    form.single("password").orElse(""), ClientIp.of(context));
             if (result instanceof PasswordLogins.Locked locked) {
                 LOG.debug("Hosted login refused for client {}: too many wrong passwords",
                         pending.clientId());

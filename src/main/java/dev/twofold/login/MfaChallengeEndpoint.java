@@ -6,6 +6,7 @@ import dev.twofold.mfa.BrowserMfa;
 import dev.twofold.mfa.device.RememberedDeviceStore;
 import dev.twofold.mfa.recovery.RecoveryCodes;
 import dev.twofold.mfa.totp.QrCodes;
+import dev.twofold.server.ClientIp;
 import dev.twofold.server.Params;
 import dev.twofold.server.ProtocolError;
 import io.javalin.http.Context;
@@ -82,7 +83,8 @@ final class MfaChallengeEndpoint {
             Authenticator factor = mfa.factor(signIn.transaction(),
                     form.single("authenticator_id").orElse(""));
             Messages text = Messages.of(context);
-            switch (mfa.sendCode(signIn.transaction(), factor, context.ip(), text.locale())) {
+            switch (mfa.sendCode(signIn.transaction(), factor, ClientIp.of(context),
+                    text.locale())) {
                 case BrowserMfa.Sending.Sent sent -> context.redirect(
                         mfaPages.pageUrl(signIn.pending().id(), Optional.of(factor.id())),
                         HttpStatus.SEE_OTHER);

@@ -3,6 +3,7 @@ package dev.twofold.login;
 import dev.twofold.mfa.Authenticator;
 import dev.twofold.mfa.AuthenticatorKind;
 import dev.twofold.mfa.BrowserMfa;
+import dev.twofold.server.ClientIp;
 import dev.twofold.server.Params;
 import dev.twofold.server.ProtocolError;
 import dev.twofold.server.Services;
@@ -60,7 +61,7 @@ final class MfaEnrollmentEndpoint {
         Messages text = Messages.of(context);
         try {
             redirectToCode(context, signIn, mfa.enrollOutOfBand(signIn.transaction(), kind,
-                    destination, context.ip(), text.locale()));
+                    destination, ClientIp.of(context), text.locale()));
         } catch (ProtocolError error) {
             if (!"invalid_request".equals(error.error())) {
                 throw error;

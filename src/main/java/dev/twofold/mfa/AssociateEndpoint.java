@@ -1,16 +1,19 @@
 package dev.twofold.mfa;
 
+import dev.twofold.delivery.MessageLanguage;
 import dev.twofold.mfa.PresentedToken.LoginToken;
 import dev.twofold.mfa.PresentedToken.MfaAccessToken;
 import dev.twofold.mfa.oob.OobChallenges;
 import dev.twofold.mfa.recovery.RecoveryCodes;
 import dev.twofold.mfa.totp.QrCodes;
+import dev.twofold.server.ClientIp;
 import dev.twofold.server.Params;
 import dev.twofold.server.ProtocolError;
 import dev.twofold.server.Services;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -58,7 +61,10 @@ public final class AssociateEndpoint {
 
         Map<String, Object> body = kind == AuthenticatorKind.TOTP
                 ? enrollOtp(transaction, firstFactor)
-                : enrollOob(kind, params, transaction, firstFactor, context.ip());
+                : enrollOob(kind, params, transaction, firstFactor, ClientIp.of(context),
+                        MessageLanguage.fromAcceptLanguage(
+                                Optional.ofNullable(context.header("Accept-Language")),
+                                services.messageLanguages()));
         context.header("Cache-Control", "no-store").header("Pragma", "no-cache").json(body);
     }
 
@@ -144,23 +150,24 @@ public final class AssociateEndpoint {
 
     private Map<String, Object> enrollOob(AuthenticatorKind kind, Params params,
                                           MfaTransaction transaction, boolean firstFactor,
-                                          String clientIp) {
+                                          String clientIp, Locale locale) {
         Authenticator authenticator = kind == AuthenticatorKind.EMAIL
                 ? enrollments.email(params.single("email"), transaction)
                 : enrollments.phone(kind, params.single("phone_number"), transaction);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("authenticator_type", "oob");
         body.put("oob_channel", kind.channel().orElseThrow().wireName());
-        services.database().inTransaction(handle -> {
+        // The pending authenticator commits before the code is sent: a failed send keeps it
+        // and the mfa_token, and a new /mfa/associate replaces it, which is the resend.
+        OobChallenges.Prepared prepared = services.database().inTransaction(handle -> {
             authenticators.insertPending(handle, authenticator);
             if (firstFactor && factors.enabled(AuthenticatorKind.RECOVERY_CODE)) {
                 body.put("recovery_codes", List.of(recoveryCodes.createPending(handle,
                         transaction.userId(), transaction.id())));
             }
-            body.put("oob_code", challenges.start(handle, authenticator, transaction,
-                    clientIp));
-            return null;
+            return challenges.prepare(handle, authenticator, transaction, clientIp, locale);
         });
+        body.put("oob_code", challenges.deliver(prepared));
         audit.enrollmentStarted(transaction, authenticator);
         body.put("binding_method", "prompt");
         return orderedOob(body);

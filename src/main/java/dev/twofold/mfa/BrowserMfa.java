@@ -142,9 +142,9 @@ public final class BrowserMfa {
     }
 
     /**
-     * Starts an SMS, voice or email enrollment and sends its first code, in one transaction:
-     * a refused send leaves no authenticator. A bad number or address is 400
-     * {@code invalid_request}.
+     * Starts an SMS, voice or email enrollment and, once it is committed, sends its first
+     * code; a refused send leaves the unconfirmed authenticator, which enrolling again
+     * replaces. A bad number or address is 400 {@code invalid_request}.
      */
     public Authenticator enrollOutOfBand(MfaTransaction transaction, AuthenticatorKind kind,
                                          Optional<String> destination, String clientIp,
@@ -153,10 +153,10 @@ public final class BrowserMfa {
         Authenticator authenticator = kind == AuthenticatorKind.EMAIL
                 ? enrollments.email(destination, transaction)
                 : enrollments.phone(kind, destination, transaction);
-        services.database().inTransaction(handle -> {
+        challenges.deliver(services.database().inTransaction(handle -> {
             authenticators.insertPending(handle, authenticator);
-            return challenges.start(handle, authenticator, transaction, clientIp, locale);
-        });
+            return challenges.prepare(handle, authenticator, transaction, clientIp, locale);
+        }));
         audit.enrollmentStarted(transaction, authenticator);
         return authenticator;
     }
@@ -194,9 +194,11 @@ public final class BrowserMfa {
     }
 
     /**
-     * Sends a new code to an out-of-band authenticator unless the cool-down forbids it; the
-     * check and the send run in one transaction on the user's locked row, so two concurrent
-     * requests send one code. Sending limits and the attempt lock apply as on the MFA API.
+     * Sends a new code to an out-of-band authenticator unless the cool-down forbids it. The
+     * check and the stored challenge commit in one transaction on the user's locked row, so
+     * of two concurrent requests one sends and the other meets the cool-down; the code is
+     * sent after that commit, with no lock held. Sending limits and the attempt lock apply as
+     * on the MFA API.
      */
     public Sending sendCode(MfaTransaction transaction, Authenticator authenticator,
                             String clientIp, Locale locale) {
@@ -205,21 +207,24 @@ public final class BrowserMfa {
                     + " and email factors; an authenticator app shows its own codes.");
         }
         limiter.requireNotLocked(transaction.userId(), Optional.of(authenticator.id()));
-        Sending sending = services.database().inTransaction(handle -> {
-            authenticators.lockUser(handle, transaction.userId());
-            long wait = waitSeconds(handle, authenticator);
-            if (wait > 0) {
-                LOG.debug("Hosted resend refused: cool-down of authenticator {} runs {} s",
-                        authenticator.id(), wait);
-                return new Sending.TooSoon(wait);
-            }
-            challenges.start(handle, authenticator, transaction, clientIp, locale);
-            return new Sending.Sent();
-        });
-        if (sending instanceof Sending.Sent) {
-            audit.challengeStarted(transaction, authenticator);
+        Optional<OobChallenges.Prepared> prepared = services.database().inTransaction(
+                handle -> {
+                    authenticators.lockUser(handle, transaction.userId());
+                    long wait = waitSeconds(handle, authenticator);
+                    if (wait > 0) {
+                        LOG.debug("Hosted resend refused: cool-down of authenticator {} runs"
+                                + " {} s", authenticator.id(), wait);
+                        return Optional.empty();
+                    }
+                    return Optional.of(challenges.prepare(handle, authenticator, transaction,
+                            clientIp, locale));
+                });
+        if (prepared.isEmpty()) {
+            return new Sending.TooSoon(Math.max(1, resendWaitSeconds(authenticator)));
         }
-        return sending;
+        challenges.deliver(prepared.get());
+        audit.challengeStarted(transaction, authenticator);
+        return new Sending.Sent();
     }
 
     private long waitSeconds(Handle handle, Authenticator authenticator) {

@@ -1,6 +1,8 @@
 package dev.twofold.mfa;
 
+import dev.twofold.delivery.MessageLanguage;
 import dev.twofold.mfa.oob.OobChallenges;
+import dev.twofold.server.ClientIp;
 import dev.twofold.server.Params;
 import dev.twofold.server.ProtocolError;
 import dev.twofold.server.Services;
@@ -8,6 +10,7 @@ import io.javalin.http.Context;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -59,12 +62,21 @@ public final class ChallengeEndpoint {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("challenge_type", authenticator.kind().authenticatorType());
         if (authenticator.kind().isOutOfBand()) {
-            body.put("oob_code", services.database().inTransaction(handle ->
-                    challenges.start(handle, authenticator, transaction, context.ip())));
+            OobChallenges.Prepared prepared = services.database().inTransaction(handle ->
+                    challenges.prepare(handle, authenticator, transaction, ClientIp.of(context),
+                            language(context)));
+            body.put("oob_code", challenges.deliver(prepared));
             body.put("binding_method", "prompt");
         }
         audit.challengeStarted(transaction, authenticator);
         context.header("Cache-Control", "no-store").header("Pragma", "no-cache").json(body);
+    }
+
+    /** The language of the code message: the request's Accept-Language, else English. */
+    private Locale language(Context context) {
+        return MessageLanguage.fromAcceptLanguage(
+                Optional.ofNullable(context.header("Accept-Language")),
+                services.messageLanguages());
     }
 
     private static Set<String> challengeTypes(Optional<String> requested) {

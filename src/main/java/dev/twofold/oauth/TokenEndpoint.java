@@ -1,5 +1,6 @@
 package dev.twofold.oauth;
 
+import dev.twofold.server.ClientIp;
 import dev.twofold.server.Params;
 import dev.twofold.server.ProtocolError;
 import dev.twofold.server.Services;
@@ -31,7 +32,8 @@ public final class TokenEndpoint {
         Grant grant = grant(grantType);
         checkClientMayUse(client, grantType);
 
-        TokenResponse response = grant.handle(new TokenRequest(params, client, context.ip()));
+        TokenResponse response = grant.handle(new TokenRequest(params, client,
+                ClientIp.of(context)));
 
         noStore(context);
         context.json(response.toJson());

@@ -1,5 +1,6 @@
 package dev.twofold.ops;
 
+import dev.twofold.server.ClientIp;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -82,7 +83,7 @@ public record AuditEvent(
 
         /** Takes the client IP and user agent from the HTTP request. */
         public Builder request(Context context) {
-            this.ip = context.ip();
+            this.ip = ClientIp.of(context);
             this.userAgent = context.userAgent();
             return this;
         }

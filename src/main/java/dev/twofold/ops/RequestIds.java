@@ -1,6 +1,7 @@
 package dev.twofold.ops;
 
 import dev.twofold.crypto.Randoms;
+import dev.twofold.server.ClientIp;
 import io.javalin.Javalin;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -44,7 +45,7 @@ public final class RequestIds {
             // Each request runs on its own virtual thread, so the value never leaks into
             // another request; it is overwritten here on every request regardless.
             MDC.put(MDC_KEY, id);
-            CURRENT.set(new Current(context.ip(), context.userAgent()));
+            CURRENT.set(new Current(ClientIp.of(context), context.userAgent()));
         });
     }
 

@@ -21,6 +21,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -50,6 +51,7 @@ public final class Services {
     private volatile MfaGate mfaGate = MfaGate.NONE;
     private final Map<String, Grant> grants = new ConcurrentHashMap<>();
     private final Map<Channel, Sender> senders = new ConcurrentHashMap<>();
+    private volatile Set<String> messageLanguages = Set.of("en");
     private final List<Runnable> startHooks = new CopyOnWriteArrayList<>();
     private final List<Runnable> shutdownHooks = new CopyOnWriteArrayList<>();
 
@@ -207,6 +209,16 @@ public final class Services {
             throw new IllegalStateException("No sender is configured for " + channel);
         }
         return sender;
+    }
+
+    /** Sets the languages codes can be sent in (the delivery module does, from templates). */
+    public void messageLanguages(Set<String> languages) {
+        messageLanguages = Set.copyOf(languages);
+    }
+
+    /** The languages (ISO 639 codes such as {@code de}) codes can be sent in. */
+    public Set<String> messageLanguages() {
+        return messageLanguages;
     }
 
     /** Runs when the node stops, after the HTTP server has stopped. */

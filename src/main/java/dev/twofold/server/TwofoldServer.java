@@ -47,6 +47,7 @@ public final class TwofoldServer implements AutoCloseable {
         Javalin app = Javalin.create(config -> {
             config.useVirtualThreads = true;
             config.showJavalinBanner = false;
+            config.appData(ClientIp.KEY, TrustedProxies.from(settings));
             config.http.maxRequestSize = settings.maxBodyBytes();
             // Multipart forms (user import files) are read by Jetty, not bounded by the above:
             // Auth0's import limit of 500 KB per file, kept in memory, never on disk.

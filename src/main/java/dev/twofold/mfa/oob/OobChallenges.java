@@ -34,26 +34,37 @@ public final class OobChallenges {
     }
 
     /**
-     * Stores a new challenge and sends its code to the authenticator's destination; returns
-     * the {@code oob_code}. Runs inside the caller's transaction, so a failed send leaves no
-     * challenge behind.
+     * A challenge stored but whose code is not sent yet: {@link #prepare} stores it inside the
+     * caller's transaction, {@link #deliver} sends it after that transaction has committed, so
+     * no provider call ever runs while a transaction or a row lock is held.
+     *
+     * @param oobCode what the client gets back once the code is sent
+     * @param challengeId the stored challenge, removed again if the send fails
+     * @param message the code to send; never logged
      */
-    public String start(Handle handle, Authenticator authenticator, MfaTransaction transaction,
-                        String clientIp) {
-        return start(handle, authenticator, transaction, clientIp, Locale.ENGLISH);
+    public record Prepared(String oobCode, String challengeId, Message message) {
+
+        @Override
+        public String toString() {
+            return "Prepared[" + challengeId + "]";
+        }
     }
 
-    /** As {@link #start(Handle, Authenticator, MfaTransaction, String)}, in a language. */
-    public String start(Handle handle, Authenticator authenticator, MfaTransaction transaction,
-                        String clientIp, Locale locale) {
+    /**
+     * Stores a new challenge, inside the caller's transaction, without sending anything. The
+     * caller commits, then calls {@link #deliver} exactly once.
+     */
+    public Prepared prepare(Handle handle, Authenticator authenticator,
+                            MfaTransaction transaction, String clientIp, Locale locale) {
         String oobCode = Randoms.token("oob_");
         String code = Randoms.digits(CODE_DIGITS);
+        String id = Randoms.id("oob_");
         Instant now = services.clock().instant();
         handle.createUpdate("INSERT INTO oob_challenges (id, oob_code_hash, transaction_id,"
                         + " authenticator_id, binding_code_hash, created_at, expires_at)"
                         + " VALUES (:id, :hash, :transaction, :authenticator, :binding, :now,"
                         + " :expiresAt)")
-                .bind("id", Randoms.id("oob_"))
+                .bind("id", id)
                 .bind("hash", Randoms.sha256(oobCode))
                 .bind("transaction", transaction.id())
                 .bind("authenticator", authenticator.id())
@@ -62,9 +73,28 @@ public final class OobChallenges {
                 .bind("expiresAt", now.plus(lifetime).toEpochMilli())
                 .execute();
         Channel channel = authenticator.kind().channel().orElseThrow();
-        services.sender(channel).send(new Message(channel, destination(authenticator), code,
+        return new Prepared(oobCode, id, new Message(channel, destination(authenticator), code,
                 lifetime, locale, authenticator.userId(), clientIp));
-        return oobCode;
+    }
+
+    /**
+     * Sends a prepared challenge's code, once (the sender retries only when the provider was
+     * certainly not reached), and answers its {@code oob_code}. Must run outside any database
+     * transaction. When the send fails or a sending limit refuses it, the unsent challenge is
+     * removed, so it neither lingers nor counts for the resend cool-down, and the error is
+     * thrown on; what the user enrolled or was challenged for stays as it was, to ask again.
+     */
+    public String deliver(Prepared prepared) {
+        Message message = prepared.message();
+        try {
+            services.sender(message.channel()).send(message);
+        } catch (RuntimeException failed) {
+            services.database().inTransaction(handle -> handle.createUpdate(
+                            "DELETE FROM oob_challenges WHERE id = :id")
+                    .bind("id", prepared.challengeId()).execute());
+            throw failed;
+        }
+        return prepared.oobCode();
     }
 
     /** The challenge of an {@code oob_code}, whatever its state. */
