@@ -104,9 +104,16 @@ public final class ClientAuthenticator {
             throw malformedBasic();
         }
         // RFC 6749 §2.3.1: both parts are form-urlencoded before Base64.
-        return Optional.of(new Credentials(formDecode(decoded.substring(0, colon)),
-                Optional.of(formDecode(decoded.substring(colon + 1)))
-                        .filter(secret -> !secret.isEmpty())));
+        String clientId = formDecode(decoded.substring(0, colon));
+        String secret = formDecode(decoded.substring(colon + 1));
+        if (clientId.indexOf('\0') >= 0 || secret.indexOf('\0') >= 0) {
+            // Like every other parameter (Params); PostgreSQL text cannot hold NUL either.
+            throw ProtocolError.invalidClient("The Authorization: Basic credentials hold a NUL"
+                    + " character (%00 or a zero byte); send client_id and client_secret as"
+                    + " the application's settings show them.", challenge());
+        }
+        return Optional.of(new Credentials(clientId, Optional.of(secret)
+                .filter(value -> !value.isEmpty())));
     }
 
     private static String formDecode(String value) {
