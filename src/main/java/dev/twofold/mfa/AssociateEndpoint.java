@@ -5,6 +5,7 @@ import dev.twofold.mfa.PresentedToken.MfaAccessToken;
 import dev.twofold.mfa.oob.OobChallenges;
 import dev.twofold.mfa.recovery.RecoveryCodes;
 import dev.twofold.mfa.totp.QrCodes;
+import dev.twofold.server.Cors;
 import dev.twofold.server.Params;
 import dev.twofold.server.ProtocolError;
 import dev.twofold.server.Services;
@@ -50,6 +51,7 @@ public final class AssociateEndpoint {
         Params params = Params.fromBody(context);
         Optional<String> clientId = clientCheck.clientId(context, params);
         PresentedToken token = reader.bearer(Bearer.token(context), clientId);
+        Cors.callingClient(context, token.clientId());
 
         boolean firstFactor = !authenticators.hasActiveFactor(token.userId());
         requireMayEnroll(token, firstFactor);

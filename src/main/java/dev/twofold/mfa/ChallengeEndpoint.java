@@ -1,6 +1,7 @@
 package dev.twofold.mfa;
 
 import dev.twofold.mfa.oob.OobChallenges;
+import dev.twofold.server.Cors;
 import dev.twofold.server.Params;
 import dev.twofold.server.ProtocolError;
 import dev.twofold.server.Services;
@@ -50,6 +51,7 @@ public final class ChallengeEndpoint {
         Optional<String> clientId = clientCheck.clientId(context, params);
         MfaTransaction transaction = reader.transaction(params.required("mfa_token"),
                 clientId);
+        Cors.callingClient(context, transaction.clientId());
         Set<String> types = challengeTypes(params.single("challenge_type"));
 
         Authenticator authenticator = select(transaction.userId(), types,

@@ -2,6 +2,7 @@ package dev.twofold.oauth;
 
 import dev.twofold.crypto.PasswordHasher;
 import dev.twofold.crypto.Randoms;
+import dev.twofold.server.Cors;
 import dev.twofold.server.Params;
 import dev.twofold.server.ProtocolError;
 import dev.twofold.server.Services;
@@ -38,6 +39,12 @@ public final class ClientAuthenticator {
 
     /** The authenticated client; throws 401 {@code invalid_client} or 400. */
     public Client authenticate(Context context, Params params) {
+        Client client = check(context, params);
+        Cors.callingClient(context, client.clientId());
+        return client;
+    }
+
+    private Client check(Context context, Params params) {
         Credentials credentials = credentials(context, params);
         Optional<Client> client = services.clients().find(credentials.clientId());
         if (credentials.secret().isEmpty()) {
