@@ -10,7 +10,7 @@ targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
   targets=(ParamsFuzzTest#formBody ParamsFuzzTest#jsonBody PhoneNumbersFuzzTest#toE164
            AccessTokenFuzzTest#verify MfaHttpFuzzTest#associate MfaHttpFuzzTest#challenge
-           OtpAuthUriFuzzTest#uri MfaHttpFuzzTest#mfaTokenReader)
+           OtpAuthUriFuzzTest#uri MfaHttpFuzzTest#mfaTokenReader TokenEndpointFuzzTest#token)
 fi
 for target in "${targets[@]}"; do
   echo "== fuzzing $target ($(date -u +%H:%M:%S))"

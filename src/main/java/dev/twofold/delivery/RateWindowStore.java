@@ -84,7 +84,12 @@ final class RateWindowStore {
                 .one();
     }
 
-    /** Creates an empty bucket row; another node creating it at the same moment is fine. */
+    /**
+     * Creates an empty bucket row; another request creating it at the same moment is fine.
+     * The INSERT must not fail: when this runs inside a caller's transaction (an enrollment
+     * sends its first message in the one that stores the authenticator), a failed statement
+     * would abort that whole transaction on PostgreSQL.
+     */
     private void ensureRow(String key, long now) {
         boolean exists = database.withHandle(handle -> handle.createQuery(
                 "SELECT COUNT(*) FROM rate_windows WHERE limit_key = :key")
@@ -92,12 +97,9 @@ final class RateWindowStore {
         if (exists) {
             return;
         }
-        try {
-            database.inTransaction(handle -> handle.createUpdate("INSERT INTO rate_windows"
-                            + " (limit_key, window_started_at, hits) VALUES (:key, :now, 0)")
-                    .bind("key", key).bind("now", now).execute());
-        } catch (RuntimeException e) {
-            // Lost the race to insert: the row exists now, which is all this method promises.
-        }
+        database.inTransaction(handle -> handle.createUpdate("INSERT INTO rate_windows"
+                        + " (limit_key, window_started_at, hits) VALUES (:key, :now, 0)"
+                        + " ON CONFLICT DO NOTHING")
+                .bind("key", key).bind("now", now).execute());
     }
 }

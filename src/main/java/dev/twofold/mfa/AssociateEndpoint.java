@@ -7,6 +7,7 @@ import dev.twofold.mfa.oob.OobChallenges;
 import dev.twofold.mfa.recovery.RecoveryCodes;
 import dev.twofold.mfa.totp.QrCodes;
 import dev.twofold.server.ClientIp;
+import dev.twofold.server.Cors;
 import dev.twofold.server.Params;
 import dev.twofold.server.ProtocolError;
 import dev.twofold.server.Services;
@@ -53,6 +54,7 @@ public final class AssociateEndpoint {
         Params params = Params.fromBody(context);
         Optional<String> clientId = clientCheck.clientId(context, params);
         PresentedToken token = reader.bearer(Bearer.token(context), clientId);
+        Cors.callingClient(context, token.clientId());
 
         boolean firstFactor = !authenticators.hasActiveFactor(token.userId());
         requireMayEnroll(token, firstFactor);

@@ -2,6 +2,7 @@ package dev.twofold.mfa;
 
 import dev.twofold.mfa.PresentedToken.LoginToken;
 import dev.twofold.mfa.PresentedToken.MfaAccessToken;
+import dev.twofold.server.Cors;
 import dev.twofold.server.ProtocolError;
 import dev.twofold.server.Services;
 import io.javalin.http.Context;
@@ -38,6 +39,7 @@ public final class AuthenticatorsEndpoint {
 
     public void list(Context context) {
         PresentedToken token = reader.bearer(Bearer.token(context), Optional.empty());
+        Cors.callingClient(context, token.clientId());
         if (token instanceof MfaAccessToken access) {
             requireScope(access, "read:authenticators");
         }
@@ -49,6 +51,7 @@ public final class AuthenticatorsEndpoint {
 
     public void delete(Context context) {
         PresentedToken token = reader.bearer(Bearer.token(context), Optional.empty());
+        Cors.callingClient(context, token.clientId());
         MfaAccessToken access = requireRemover(token);
         String id = decoded(context.pathParam("id"));
 

@@ -3,6 +3,7 @@ package dev.twofold.mfa;
 import dev.twofold.delivery.MessageLanguage;
 import dev.twofold.mfa.oob.OobChallenges;
 import dev.twofold.server.ClientIp;
+import dev.twofold.server.Cors;
 import dev.twofold.server.Params;
 import dev.twofold.server.ProtocolError;
 import dev.twofold.server.Services;
@@ -53,6 +54,7 @@ public final class ChallengeEndpoint {
         Optional<String> clientId = clientCheck.clientId(context, params);
         MfaTransaction transaction = reader.transaction(params.required("mfa_token"),
                 clientId);
+        Cors.callingClient(context, transaction.clientId());
         Set<String> types = challengeTypes(params.single("challenge_type"));
 
         Authenticator authenticator = select(transaction.userId(), types,

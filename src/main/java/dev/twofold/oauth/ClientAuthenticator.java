@@ -2,6 +2,7 @@ package dev.twofold.oauth;
 
 import dev.twofold.crypto.PasswordHasher;
 import dev.twofold.crypto.Randoms;
+import dev.twofold.server.Cors;
 import dev.twofold.server.Params;
 import dev.twofold.server.ProtocolError;
 import dev.twofold.server.Services;
@@ -38,6 +39,12 @@ public final class ClientAuthenticator {
 
     /** The authenticated client; throws 401 {@code invalid_client} or 400. */
     public Client authenticate(Context context, Params params) {
+        Client client = check(context, params);
+        Cors.callingClient(context, client.clientId());
+        return client;
+    }
+
+    private Client check(Context context, Params params) {
         Credentials credentials = credentials(context, params);
         Optional<Client> client = services.clients().find(credentials.clientId());
         if (credentials.secret().isEmpty()) {
@@ -104,9 +111,16 @@ public final class ClientAuthenticator {
             throw malformedBasic();
         }
         // RFC 6749 §2.3.1: both parts are form-urlencoded before Base64.
-        return Optional.of(new Credentials(formDecode(decoded.substring(0, colon)),
-                Optional.of(formDecode(decoded.substring(colon + 1)))
-                        .filter(secret -> !secret.isEmpty())));
+        String clientId = formDecode(decoded.substring(0, colon));
+        String secret = formDecode(decoded.substring(colon + 1));
+        if (clientId.indexOf('\0') >= 0 || secret.indexOf('\0') >= 0) {
+            // Like every other parameter (Params); PostgreSQL text cannot hold NUL either.
+            throw ProtocolError.invalidClient("The Authorization: Basic credentials hold a NUL"
+                    + " character (%00 or a zero byte); send client_id and client_secret as"
+                    + " the application's settings show them.", challenge());
+        }
+        return Optional.of(new Credentials(clientId, Optional.of(secret)
+                .filter(value -> !value.isEmpty())));
     }
 
     private static String formDecode(String value) {

@@ -1,5 +1,6 @@
 package dev.twofold.oauth;
 
+import dev.twofold.server.Cors;
 import dev.twofold.server.ProtocolError;
 import dev.twofold.server.Services;
 import dev.twofold.store.User;
@@ -23,6 +24,7 @@ public final class UserinfoEndpoint {
 
     public void handle(Context context) {
         AccessTokenClaims claims = verifier.verifyBearer(context, services.issuer() + "userinfo");
+        Cors.callingClient(context, claims.clientId());
         User user = services.users().find(claims.subject()).orElseThrow(() ->
                 ProtocolError.invalidToken(services.issuer(), "The user of this access token"
                         + " no longer exists."));

@@ -6,6 +6,7 @@ import io.javalin.http.HttpResponseException;
 import io.javalin.http.MethodNotAllowedResponse;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.eclipse.jetty.http.BadMessageException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +30,8 @@ public final class ErrorResponses {
         app.exception(HttpResponseException.class, (error, context) ->
                 answer(context, error.getStatus() == 413 ? bodyTooLarge(maxBodyBytes)
                         : fromJavalin(error)));
+        app.exception(BadMessageException.class, (error, context) ->
+                answer(context, fromJetty(error)));
         app.exception(Exception.class, (error, context) -> {
             LOG.error("Unexpected fault answering {} {}", context.method(), context.path(), error);
             answer(context, ProtocolError.of(500, "server_error",
@@ -79,6 +82,22 @@ public final class ErrorResponses {
         context.header("Pragma", "no-cache");
         context.status(error.status());
         context.json(body);
+    }
+
+    /**
+     * A refusal Jetty raises while the body is read: 408 when it arrives more slowly than
+     * TWOFOLD_HTTP_MIN_REQUEST_RATE allows. Jetty's reasons are fixed texts, never request data.
+     */
+    private static ProtocolError fromJetty(BadMessageException error) {
+        int status = error.getCode();
+        if (status == 408) {
+            return ProtocolError.of(408, "request_timeout", "The request body arrived more"
+                    + " slowly than this server accepts (TWOFOLD_HTTP_MIN_REQUEST_RATE bytes per"
+                    + " second, on average). Send the whole request at once.");
+        }
+        return ProtocolError.of(status >= 400 && status < 500 ? status : 400, "invalid_request",
+                "The request could not be read (" + error.getReason() + "). Send a"
+                        + " well-formed HTTP/1.1 request.");
     }
 
     private static ProtocolError fromJavalin(HttpResponseException error) {

@@ -13,6 +13,7 @@ import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.AbstractConnector;
 import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.handler.ErrorHandler;
@@ -22,15 +23,19 @@ import org.eclipse.jetty.util.component.LifeCycle;
  * Requests that Jetty refuses before Javalin sees them (a broken request line or header,
  * headers too large, an ambiguous path) get the same JSON error body as every other refusal,
  * not Jetty's HTML page. Jetty's reasons are fixed texts such as "Bad EOL"; they never hold
- * request data. Also sets how long an idle or stalled connection is kept. Thread-safe.
+ * request data. Also sets how long an idle or stalled connection is kept, and how slowly a
+ * request body may arrive. Thread-safe.
  */
 final class JettyErrors extends ErrorHandler {
 
     private JettyErrors() {
     }
 
-    /** Installs the JSON error handler and the idle timeout on a server before it starts. */
-    static void install(Server server, long idleTimeoutMillis) {
+    /**
+     * Installs the JSON error handler, the idle timeout and the minimum request body data
+     * rate (bytes per second, 0 for none) on a server before it starts.
+     */
+    static void install(Server server, long idleTimeoutMillis, long minRequestDataRate) {
         server.setErrorHandler(new JettyErrors());
         server.addEventListener(new LifeCycle.Listener() {
             @Override
@@ -38,6 +43,12 @@ final class JettyErrors extends ErrorHandler {
                 for (Connector connector : server.getConnectors()) {
                     if (connector instanceof AbstractConnector abstractConnector) {
                         abstractConnector.setIdleTimeout(idleTimeoutMillis);
+                    }
+                    HttpConnectionFactory http =
+                            connector.getConnectionFactory(HttpConnectionFactory.class);
+                    if (http != null) {
+                        // A body dripped just inside the idle timeout is cut off with 408.
+                        http.getHttpConfiguration().setMinRequestDataRate(minRequestDataRate);
                     }
                 }
             }

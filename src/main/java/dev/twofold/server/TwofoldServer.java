@@ -65,7 +65,8 @@ public final class TwofoldServer implements AutoCloseable {
             config.jetty.timeoutStatus = 408;
             config.jetty.clientAbortStatus = 400;
             config.jetty.modifyServer(server -> JettyErrors.install(server, settings
-                    .getDuration("TWOFOLD_HTTP_IDLE_TIMEOUT", Duration.ofSeconds(30)).toMillis()));
+                    .getDuration("TWOFOLD_HTTP_IDLE_TIMEOUT", Duration.ofSeconds(30)).toMillis(),
+                    settings.getInt("TWOFOLD_HTTP_MIN_REQUEST_RATE", 256)));
         });
         ErrorResponses.install(app, settings.maxBodyBytes());
         SecurityHeaders.install(app);

@@ -49,6 +49,7 @@ final class BadInputCorpus {
             missingAndRepeated(path);
             brokenBodies(path);
             overLongValues(path);
+            basicCredentials(path);
         }
         for (String path : GET_ENDPOINTS) {
             bearerTokens(path);
@@ -156,6 +157,17 @@ final class BadInputCorpus {
         addRaw("huge chunked body POST " + path, "POST " + path + " HTTP/1.1\r\nHost: " + host
                 + "\r\nConnection: close\r\nContent-Type: " + FORM
                 + "\r\nTransfer-Encoding: chunked", body.toByteArray(), browser(path));
+    }
+
+    /** HTTP Basic client credentials whose decoded text is broken (RFC 6749 §2.3.1). */
+    private void basicCredentials(String path) {
+        byte[] form = utf8("grant_type=client_credentials");
+        for (String decoded : List.of("%00:x", "c1:%00", "\u0000:x", "%zz:%", ":", "c1",
+                "\u00ff\u00fe:\u00c3(", "c1:" + "s".repeat(5_000))) {
+            add("basic credentials " + decoded.length(), "POST", path, FORM, form,
+                    "Authorization: Basic " + java.util.Base64.getEncoder().encodeToString(
+                            decoded.getBytes(StandardCharsets.ISO_8859_1)));
+        }
     }
 
     private void overLongValues(String path) {

@@ -8,7 +8,15 @@ import dev.twofold.testing.TestServer;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -18,13 +26,16 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * Guessing: wrong codes for one user through every MFA grant (mfa-otp, mfa-oob,
  * mfa-recovery-code), over many mfa_tokens and three nodes. None is accepted; after exactly
  * {@code TWOFOLD_MFA_MAX_FAILURES} failures every further attempt, even with the right code,
- * is refused with 429 until {@code TWOFOLD_MFA_LOCKOUT} has passed. The default suite guesses
- * 60 times; {@code -Dtwofold.long=true} guesses 100,000 times (docs/reliability.md).
+ * is refused with 429 until {@code TWOFOLD_MFA_LOCKOUT} has passed. Each round's guesses are
+ * sent at once from as many threads, so the shared failure counter is also hammered
+ * concurrently. The default suite guesses 60 times and checks the limit minus one and the
+ * limit sent at once; {@code -Dtwofold.long=true} guesses 100,000 times (docs/reliability.md).
  */
 class GuessingTest {
 
     private static final int MAX_FAILURES = 10;
     private static final Duration LOCKOUT = Duration.ofMinutes(15);
+    private static final ExecutorService POOL = Executors.newFixedThreadPool(MAX_FAILURES);
     private static TestNodes nodes;
     private static MfaClient mfa;
 
@@ -41,11 +52,16 @@ class GuessingTest {
 
     @AfterAll
     static void stop() {
+        POOL.shutdownNow();
         nodes.close();
     }
 
     /** What a guessing run saw. */
     record Figures(long guesses, long accepted, long lockouts, long millis) {
+    }
+
+    /** The user every guess is aimed at: TOTP, SMS and a recovery code. */
+    record Target(String email, String secret, String phone) {
     }
 
     @Test
@@ -68,70 +84,122 @@ class GuessingTest {
     }
 
     /**
-     * Makes {@code total} wrong guesses in rounds of {@link #MAX_FAILURES}: each round uses a
-     * fresh mfa_token and cycles through the three grants; then checks that the right code is
-     * refused with 429, and moves the clock past the lock-out.
+     * The failure counter under concurrency: one short of the limit, sent all at once, must
+     * not lock (no count invented), and exactly the limit, sent all at once, must lock (no
+     * count lost), whichever grants and nodes the guesses went through.
+     */
+    @Test
+    void guessingWhenLimitMinusOneOrLimitArriveAtOnceThenLockoutEngagesExactlyAtTheLimit() {
+        Instant at = MfaClient.midStep(Instant.now());
+        Target target = enrolledTarget(at);
+        for (int round = 0; round < 3; round++) {
+            at = at.plus(LOCKOUT).plusSeconds(60);
+            nodes.clock().freezeAt(at);
+            assertThat(wrongGuessesAtOnce(target, at, MAX_FAILURES - 1))
+                    .as("statuses of " + (MAX_FAILURES - 1) + " guesses").containsOnly(400);
+            Http.Answer right = mfa.otpGrant(mfa.mfaToken(target.email()),
+                    MfaClient.totp(target.secret(), at));
+            assertThat(right.status()).as("right code after " + (MAX_FAILURES - 1)
+                    + " simultaneous failures: " + right.body()).isEqualTo(200);
+
+            at = at.plusSeconds(30);
+            nodes.clock().freezeAt(at);
+            assertThat(wrongGuessesAtOnce(target, at, MAX_FAILURES))
+                    .as("statuses of " + MAX_FAILURES + " guesses").containsOnly(400);
+            assertLocked(target, at);
+        }
+        nodes.clock().unfreeze();
+    }
+
+    /**
+     * Makes {@code total} wrong guesses in rounds of {@link #MAX_FAILURES} sent at once from
+     * as many threads, each on its own mfa_token, cycling through the three grants and the
+     * three nodes; after each full round the right code must be refused with 429, and the
+     * clock moves past the lock-out.
      */
     private static Figures guess(int total) {
         long started = System.nanoTime();
-        Instant now = MfaClient.midStep(Instant.now());
+        Instant at = MfaClient.midStep(Instant.now());
+        Target target = enrolledTarget(at);
+        long guesses = 0;
+        long lockouts = 0;
+        while (guesses < total) {
+            at = at.plus(LOCKOUT).plusSeconds(60);
+            nodes.clock().freezeAt(at);
+            int round = (int) Math.min(MAX_FAILURES, total - guesses);
+            List<Integer> statuses = wrongGuessesAtOnce(target, at, round);
+            assertThat(statuses).as("guesses " + guesses + "+").containsOnly(400);
+            guesses += round;
+            if (round == MAX_FAILURES) {
+                assertLocked(target, at);
+                lockouts++;
+            }
+        }
+        Instant free = at.plus(LOCKOUT).plusSeconds(60);
+        nodes.clock().freezeAt(free);
+        Http.Answer after = mfa.otpGrant(mfa.mfaToken(target.email()),
+                MfaClient.totp(target.secret(), free));
+        assertThat(after.status()).as("after the lock-out: " + after.body()).isEqualTo(200);
+        nodes.clock().unfreeze();
+        // Every guess was answered 400 above, so none was accepted.
+        return new Figures(guesses, 0, lockouts, (System.nanoTime() - started) / 1_000_000);
+    }
+
+    private static Target enrolledTarget(Instant now) {
         nodes.clock().freezeAt(now);
         String email = "guess-" + System.nanoTime() + "@example.com";
         nodes.fixtures().user(email, MfaClient.PASSWORD);
         String phone = "+1555558" + String.format("%04d", (int) (System.nanoTime() % 10_000));
         MfaClient.Enrolled enrolled = mfa.enrollOtp(email, now);
         enrollSecondSms(email, enrolled.secret(), phone, now);
-        SecureRandom random = new SecureRandom();
-        long guesses = 0;
-        long accepted = 0;
-        long lockouts = 0;
-        Instant at = now;
-        while (guesses < total) {
-            at = at.plus(LOCKOUT).plusSeconds(60);
-            nodes.clock().freezeAt(at);
-            String mfaToken = mfa.mfaToken(email);
-            String oobCode;
-            for (int i = 0; i < MAX_FAILURES && guesses < total; i++, guesses++) {
-                Http.Answer answer;
-                switch (i % 3) {
-                    case 0 -> answer = mfa.otpGrant(mfaToken,
-                            MfaClient.wrongCode(enrolled.secret(), at, random.nextInt()));
-                    case 1 -> {
-                        {
-                            Http.Answer challenge = mfa.challenge(mfaToken, "oob", null);
-                            assertThat(challenge.status()).as(challenge.body()).isEqualTo(200);
-                            oobCode = challenge.text("oob_code");
-                        }
-                        String sent = mfa.lastCode(phone);
-                        String wrong = String.format("%06d", random.nextInt(1_000_000));
-                        answer = mfa.oobGrant(mfaToken, oobCode, wrong.equals(sent)
-                                ? String.format("%06d", (Integer.parseInt(sent) + 1) % 1_000_000)
-                                : wrong);
-                    }
-                    default -> answer = mfa.recoveryGrant(mfaToken, randomRecoveryCode(random));
-                }
-                if (answer.status() == 200) {
-                    accepted++;
-                }
-                assertThat(answer.status()).as("guess " + guesses + ": " + answer.body())
-                        .isEqualTo(400);
-            }
-            if (guesses % MAX_FAILURES == 0) {
-                Http.Answer right = mfa.otpGrant(mfa.mfaToken(email),
-                        MfaClient.totp(enrolled.secret(), at));
-                assertThat(right.status()).as("right code after " + MAX_FAILURES
-                        + " failures: " + right.body()).isEqualTo(429);
-                assertThat(right.header("Retry-After")).isNotNull();
-                lockouts++;
-            }
+        return new Target(email, enrolled.secret(), phone);
+    }
+
+    private static void assertLocked(Target target, Instant at) {
+        Http.Answer right = mfa.otpGrant(mfa.mfaToken(target.email()),
+                MfaClient.totp(target.secret(), at));
+        assertThat(right.status()).as("right code after " + MAX_FAILURES + " failures: "
+                + right.body()).isEqualTo(429);
+        assertThat(right.header("Retry-After")).isNotNull();
+    }
+
+    /** {@code n} wrong guesses released together; their statuses. */
+    private static List<Integer> wrongGuessesAtOnce(Target target, Instant at, int n) {
+        List<Callable<Integer>> guesses = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            int grant = i % 3;
+            guesses.add(() -> wrongGuess(target, at, grant).status());
         }
-        Instant free = at.plus(LOCKOUT).plusSeconds(60);
-        nodes.clock().freezeAt(free);
-        Http.Answer after = mfa.otpGrant(mfa.mfaToken(email), MfaClient.totp(enrolled.secret(),
-                free));
-        assertThat(after.status()).as("after the lock-out: " + after.body()).isEqualTo(200);
-        nodes.clock().unfreeze();
-        return new Figures(guesses, accepted, lockouts, (System.nanoTime() - started) / 1_000_000);
+        List<Integer> statuses = new ArrayList<>();
+        try {
+            for (Future<Integer> status : POOL.invokeAll(guesses)) {
+                statuses.add(status.get());
+            }
+        } catch (InterruptedException | ExecutionException e) {
+            throw new AssertionError("A guess failed: " + e, e);
+        }
+        return statuses;
+    }
+
+    /** One wrong guess through one grant, on a fresh mfa_token. */
+    private static Http.Answer wrongGuess(Target target, Instant at, int grant) {
+        String mfaToken = mfa.mfaToken(target.email());
+        SecureRandom random = new SecureRandom();
+        return switch (grant) {
+            case 0 -> mfa.otpGrant(mfaToken,
+                    MfaClient.wrongCode(target.secret(), at, random.nextInt()));
+            case 1 -> {
+                Http.Answer challenge = mfa.challenge(mfaToken, "oob", null);
+                assertThat(challenge.status()).as(challenge.body()).isEqualTo(200);
+                Set<String> sent = Set.copyOf(mfa.recentCodes(target.phone(), 20));
+                String wrong;
+                do {
+                    wrong = String.format("%06d", random.nextInt(1_000_000));
+                } while (sent.contains(wrong));
+                yield mfa.oobGrant(mfaToken, challenge.text("oob_code"), wrong);
+            }
+            default -> mfa.recoveryGrant(mfaToken, randomRecoveryCode(random));
+        };
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.twofold.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.twofold.login.HostedLoginClient;
+import dev.twofold.store.Client;
 import dev.twofold.testing.Fixtures;
 import dev.twofold.testing.Http;
 import dev.twofold.testing.TestServer;
@@ -188,6 +189,48 @@ class HeadersAndCorsTest {
                     origin);
             assertThat(answer.header("Access-Control-Allow-Origin")).isNull();
         }
+    }
+
+    /**
+     * The origin of another client's app: a preflight carries no client, so it may pass, but
+     * the actual answer to client c1 must not be readable there, whatever c1's request
+     * produced (tokens, an mfa_required error, an MFA API answer).
+     */
+    @Test
+    void corsWhenOriginIsListedOnlyByAnotherClientThenTheAnswerIsNotReadableThere() {
+        String otherOrigin = "https://other.example.com";
+        Client other = server.fixtures().confidentialClient("c-other", "other-secret",
+                "client_secret_post");
+        server.server().services().clients().save(new Client(other.clientId(), other.name(),
+                other.appType(), other.secretHash(), other.tokenEndpointAuthMethod(),
+                other.grantTypes(), other.redirectUris(), other.logoutUrls(),
+                List.of(otherOrigin), other.mfaPolicy(), other.firstParty(),
+                other.metadataJson(), other.createdAt(), other.updatedAt()));
+        assertThat(preflight("/oauth/token", otherOrigin).header(
+                "Access-Control-Allow-Origin")).isEqualTo(otherOrigin);
+
+        Http.Answer asC1 = http().raw("POST", "/oauth/token",
+                "application/x-www-form-urlencoded", Http.form(Map.of("grant_type", "password",
+                        "username", Fixtures.ALICE, "password", Fixtures.ALICE_PASSWORD,
+                        "client_id", "c1", "client_secret", "s1-secret")), "Origin", otherOrigin);
+        Http.Answer asOther = http().raw("POST", "/oauth/token",
+                "application/x-www-form-urlencoded", Http.form(Map.of("grant_type", "password",
+                        "username", Fixtures.ALICE, "password", Fixtures.ALICE_PASSWORD,
+                        "client_id", "c-other", "client_secret", "other-secret")),
+                "Origin", otherOrigin);
+        Http.Answer c1AtItsOwnOrigin = http().raw("POST", "/oauth/token",
+                "application/x-www-form-urlencoded", Http.form(Map.of("grant_type", "password",
+                        "username", Fixtures.ALICE, "password", "wrong-password",
+                        "client_id", "c1", "client_secret", "s1-secret")), "Origin", APP_ORIGIN);
+
+        assertThat(asC1.status()).isEqualTo(200);
+        assertThat(asC1.header("Access-Control-Allow-Origin")).isNull();
+        assertThat(asC1.header("Vary")).contains("Origin");
+        assertThat(asOther.status()).isEqualTo(200);
+        assertThat(asOther.header("Access-Control-Allow-Origin")).isEqualTo(otherOrigin);
+        // An error after the client was authenticated is still readable by its own app.
+        assertThat(c1AtItsOwnOrigin.status()).isBetween(400, 403);
+        assertThat(c1AtItsOwnOrigin.header("Access-Control-Allow-Origin")).isEqualTo(APP_ORIGIN);
     }
 
     @Test

@@ -122,6 +122,21 @@ final class MfaClient {
         return matcher.group(1);
     }
 
+    /** The codes in the newest {@code limit} messages the outbox kept for a destination. */
+    List<String> recentCodes(String destination, int limit) {
+        Http.Answer answer = http().get("/dev/outbox?to="
+                + URLEncoder.encode(destination, StandardCharsets.UTF_8));
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        List<String> codes = new java.util.ArrayList<>();
+        for (int i = 0; i < Math.min(limit, answer.json().size()); i++) {
+            Matcher matcher = CODE.matcher(answer.json().get(i).get("text").asText());
+            if (matcher.find()) {
+                codes.add(matcher.group(1));
+            }
+        }
+        return codes;
+    }
+
     /** An active TOTP authenticator for the user; its secret and first recovery code. */
     record Enrolled(String secret, String recoveryCode) {
     }

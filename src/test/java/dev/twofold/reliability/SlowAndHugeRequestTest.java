@@ -25,7 +25,7 @@ class SlowAndHugeRequestTest {
     @BeforeAll
     static void start() {
         server = TestServer.start(Map.of("TWOFOLD_MAX_BODY_BYTES", "4096",
-                "TWOFOLD_HTTP_IDLE_TIMEOUT", "1"));
+                "TWOFOLD_HTTP_IDLE_TIMEOUT", "1", "TWOFOLD_HTTP_MIN_REQUEST_RATE", "50"));
         server.fixtures().confidentialClient();
     }
 
@@ -69,6 +69,57 @@ class SlowAndHugeRequestTest {
         assertThat(answer).doesNotStartWith("HTTP/1.1 5");
         server.fixtures().alice();
         BadInputCorpusTest.assertHealthy(server);
+    }
+
+    /**
+     * One body byte every 0.6 s never trips the 1 s idle timeout, and a 400-byte body would
+     * take four minutes; at 50 bytes per second minimum the server must give up within a few
+     * seconds (Jetty checks the rate on a read once more than a second has passed).
+     */
+    @Test
+    void bodyWhenClientDripsJustInsideTheIdleTimeoutThenCutOffWithinSeconds()
+            throws IOException, InterruptedException {
+        try (Socket socket = new Socket("127.0.0.1", server.server().port())) {
+            socket.setSoTimeout(20_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /oauth/token HTTP/1.1\r\nHost: x\r\nContent-Type:"
+                    + " application/x-www-form-urlencoded\r\nContent-Length: 400\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            long started = System.nanoTime();
+            boolean cutOff = false;
+            for (int i = 0; i < 400 && !cutOff; i++) {
+                Thread.sleep(600);
+                try {
+                    out.write('a');
+                    out.flush();
+                } catch (IOException closed) {
+                    cutOff = true;
+                }
+                cutOff |= socket.getInputStream().available() > 0;
+                if (System.nanoTime() - started > 15_000_000_000L) {
+                    break;
+                }
+            }
+            long seconds = (System.nanoTime() - started) / 1_000_000_000L;
+            assertThat(cutOff).as("cut off after " + seconds + " s").isTrue();
+            assertThat(seconds).isLessThan(10);
+            String answer = readWhatIsLeft(socket);
+            assertThat(answer).doesNotStartWith("HTTP/1.1 5");
+            if (!answer.isEmpty()) {
+                assertThat(answer).startsWith("HTTP/1.1 408")
+                        .contains("TWOFOLD_HTTP_MIN_REQUEST_RATE");
+            }
+        }
+    }
+
+    private static String readWhatIsLeft(Socket socket) {
+        try {
+            return new String(socket.getInputStream().readAllBytes(),
+                    StandardCharsets.ISO_8859_1);
+        } catch (IOException reset) {
+            return "";
+        }
     }
 
     /** Sends a partial request and waits for the server to give up; returns what it sent. */

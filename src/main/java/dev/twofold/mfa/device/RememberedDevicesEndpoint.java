@@ -4,6 +4,7 @@ import dev.twofold.mfa.Bearer;
 import dev.twofold.mfa.MfaTokenReader;
 import dev.twofold.mfa.PresentedToken;
 import dev.twofold.mfa.PresentedToken.MfaAccessToken;
+import dev.twofold.server.Cors;
 import dev.twofold.server.ProtocolError;
 import dev.twofold.server.Services;
 import io.javalin.http.Context;
@@ -37,6 +38,7 @@ public final class RememberedDevicesEndpoint {
 
     public void list(Context context) {
         PresentedToken token = reader.bearer(Bearer.token(context), Optional.empty());
+        Cors.callingClient(context, token.clientId());
         if (token instanceof MfaAccessToken access) {
             requireScope(access, "read:authenticators");
         }
@@ -46,6 +48,7 @@ public final class RememberedDevicesEndpoint {
 
     public void delete(Context context) {
         PresentedToken token = reader.bearer(Bearer.token(context), Optional.empty());
+        Cors.callingClient(context, token.clientId());
         if (!(token instanceof MfaAccessToken access)) {
             throw ProtocolError.accessDenied("An mfa_token cannot forget devices. Send an"
                     + " access token with audience=" + services.mfaAudience()

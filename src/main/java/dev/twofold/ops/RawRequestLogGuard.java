@@ -1,0 +1,28 @@
+package dev.twofold.ops;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.turbo.TurboFilter;
+import ch.qos.logback.core.spi.FilterReply;
+import org.slf4j.Marker;
+
+/**
+ * Drops DEBUG and TRACE events of Jetty, whatever level an operator sets: at those levels
+ * Jetty prints raw request bytes (headers with Basic credentials and bearer tokens, form
+ * bodies with passwords and codes), and Twofold never logs a secret. Installed by logback.xml.
+ * Thread-safe.
+ */
+public final class RawRequestLogGuard extends TurboFilter {
+
+    private static final String GUARDED = "org.eclipse.jetty";
+
+    @Override
+    public FilterReply decide(Marker marker, Logger logger, Level level, String format,
+                              Object[] params, Throwable t) {
+        if (level != null && !level.isGreaterOrEqual(Level.INFO)
+                && logger.getName().startsWith(GUARDED)) {
+            return FilterReply.DENY;
+        }
+        return FilterReply.NEUTRAL;
+    }
+}
