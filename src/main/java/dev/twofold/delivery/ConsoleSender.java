@@ -48,7 +48,8 @@ public final class ConsoleSender implements Sender {
             return;
         }
         MessageText text = templates.render(message);
-        String destination = Destinations.key(message.destination());
+        // Kept as sent (an email address in its stored case); the outbox finds it case-blind.
+        String destination = message.destination().strip();
         print(message.channel(), destination, text);
         outbox.get().add(message.channel(), destination, text.text(), clock.instant());
     }

@@ -28,7 +28,7 @@ public final class OutboxStore {
         this.database = database;
     }
 
-    /** Keeps a message; the destination is an E.164 number or a normalised email address. */
+    /** Keeps a message; the destination is an E.164 number or an email address as sent. */
     public void add(Channel channel, String destination, String text, Instant sentAt) {
         String body = text.length() <= MAX_BODY ? text : text.substring(0, MAX_BODY);
         database.inTransaction(handle -> handle.createUpdate("INSERT INTO dev_outbox"
@@ -43,10 +43,15 @@ public final class OutboxStore {
                 .execute());
     }
 
-    /** The latest messages sent to a destination, newest first. */
+    /**
+     * The latest messages sent to a destination, newest first. The destination is an E.164
+     * number or a lower-case email address ({@link Destinations#key}); addresses match
+     * whatever their case when sent.
+     */
     public List<Entry> sentTo(String destination) {
         return database.withHandle(handle -> handle.createQuery("SELECT channel, destination,"
-                        + " body, sent_at FROM dev_outbox WHERE destination = :destination"
+                        + " body, sent_at FROM dev_outbox"
+                        + " WHERE LOWER(destination) = :destination"
                         + " ORDER BY sent_at DESC, id DESC LIMIT " + MAX_ANSWERED)
                 .bind("destination", destination)
                 .map((row, context) -> new Entry(

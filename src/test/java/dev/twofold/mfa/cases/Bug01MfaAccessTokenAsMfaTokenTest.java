@@ -121,7 +121,8 @@ class Bug01MfaAccessTokenAsMfaTokenTest {
 
             refused("refresh token", plain.text("refresh_token"), "refresh token");
             refused("ID token", plain.text("id_token"), "ID token");
-            refused("other audience", plain.text("access_token"), "audience");
+            refused("other audience", plain.text("access_token"),
+                    "access token for audience " + server.issuer() + "userinfo");
             server.clock().advance(Duration.ofMinutes(11));
             refused("expired", mfaAccessToken, "expired at");
             server.clock().advance(Duration.ofMinutes(-11));
@@ -130,7 +131,32 @@ class Bug01MfaAccessTokenAsMfaTokenTest {
             refused("abc", "abc", "not a token issued by this server");
 
             assertThat(descriptions.values()).doesNotHaveDuplicates().hasSize(7);
+            refused("other client's access token", otherClientMfaAccessToken(), "another client");
             assertThat(api.outbox(phone).size()).isEqualTo(sent);
+        }
+
+        @Test
+        void userinfoWhenRealMfaTokenThenInvalidTokenNamingTheMfaToken() {
+            String email = api.newUser("h");
+            String mfaToken = mfaTokenOf(api.login(email, Map.of("acr_values", ACR)));
+
+            Http.Answer answer = api.http().get("/userinfo", mfaToken);
+
+            assertThat(answer.status()).as(answer.body()).isEqualTo(401);
+            assertThat(answer.header("WWW-Authenticate")).startsWith("Bearer ")
+                    .contains("error=\"invalid_token\"");
+            assertThat(answer.text("error")).isEqualTo("invalid_token");
+            assertThat(answer.text("error_description")).contains("mfa_token")
+                    .contains("not an access token").doesNotContain(mfaToken);
+        }
+
+        private String otherClientMfaAccessToken() {
+            Http.Answer answer = api.http().postForm("/oauth/token", Map.of(
+                    "grant_type", "password", "client_id", "c2", "client_secret", "s2-secret",
+                    "username", api.newUser("e"), "password", MfaApi.PASSWORD,
+                    "audience", server.issuer() + "mfa/", "scope", "enroll"));
+            assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+            return answer.text("access_token");
         }
 
         private Http.Answer passMfa(String email, Map<String, String> extra) {

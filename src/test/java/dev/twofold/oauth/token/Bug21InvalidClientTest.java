@@ -104,4 +104,25 @@ class Bug21InvalidClientTest {
         assertThat(answer.status()).isEqualTo(400);
         assertThat(answer.text("error")).isEqualTo("unsupported_grant_type");
     }
+    @Test
+    void authenticatorsWhenNoAuthorizationThenBearerRealmChallenge() {
+        Http.Answer answer = server.http().get("/mfa/authenticators");
+
+        assertThat(answer.status()).isEqualTo(401);
+        assertThat(answer.header("WWW-Authenticate")).matches("Bearer realm=\"[^\"]+\".*");
+        assertThat(answer.header("WWW-Authenticate")).doesNotContain("error=");
+        assertThat(answer.header("Content-Type")).startsWith("application/json");
+    }
+
+    @Test
+    void authenticatorsWhenBearerGarbageThenInvalidTokenChallenge() {
+        Http.Answer answer = server.http().get("/mfa/authenticators", "garbage");
+
+        assertThat(answer.status()).isEqualTo(401);
+        assertThat(answer.header("WWW-Authenticate")).startsWith("Bearer ")
+                .contains("error=\"invalid_token\"");
+        assertThat(answer.header("Content-Type")).startsWith("application/json");
+        assertThat(answer.text("error")).isEqualTo("invalid_token");
+        assertThat(answer.body()).doesNotContain("garbage");
+    }
 }
