@@ -89,9 +89,15 @@ public final class OobChallenges {
         try {
             services.sender(message.channel()).send(message);
         } catch (RuntimeException failed) {
-            services.database().inTransaction(handle -> handle.createUpdate(
-                            "DELETE FROM oob_challenges WHERE id = :id")
-                    .bind("id", prepared.challengeId()).execute());
+            try {
+                services.database().inTransaction(handle -> handle.createUpdate(
+                                "DELETE FROM oob_challenges WHERE id = :id")
+                        .bind("id", prepared.challengeId()).execute());
+            } catch (RuntimeException cleanup) {
+                // The client still gets the send's error; the row's code was never sent and
+                // it expires with the others.
+                failed.addSuppressed(cleanup);
+            }
             throw failed;
         }
         return prepared.oobCode();
