@@ -64,7 +64,7 @@ public final class TwofoldServer implements AutoCloseable {
             config.jetty.timeoutStatus = 408;
             config.jetty.clientAbortStatus = 400;
             config.jetty.modifyServer(server -> JettyErrors.install(server, settings
-                    .getDuration("TWOFOLD_HTTP_IDLE_TIMEOUT", Duration.ofSeconds(30)).toMillis()));
+                    .getDuration(Setting.HTTP_IDLE_TIMEOUT).toMillis()));
         });
         ErrorResponses.install(app, settings.maxBodyBytes());
         SecurityHeaders.install(app);
@@ -103,9 +103,9 @@ public final class TwofoldServer implements AutoCloseable {
         Database database = Database.open(settings);
         SecretBox box = EncryptionKeySource.secretBox(settings);
         PasswordHasher passwords = new PasswordHasher(
-                settings.getInt("TWOFOLD_ARGON2_MEMORY_KIB", 19 * 1024),
-                settings.getInt("TWOFOLD_ARGON2_ITERATIONS", 2),
-                settings.getInt("TWOFOLD_ARGON2_PARALLELISM", 1));
+                settings.getInt(Setting.ARGON2_MEMORY_KIB),
+                settings.getInt(Setting.ARGON2_ITERATIONS),
+                settings.getInt(Setting.ARGON2_PARALLELISM));
         return new Services(settings, clock, database, box, passwords);
     }
 
