@@ -44,6 +44,7 @@ public enum Setting {
     ARGON2_MEMORY_KIB(SERVER, value("19456"), "Argon2id memory per password hash, in KiB (OWASP minimum)."),
     ARGON2_ITERATIONS(SERVER, value("2"), "Argon2id iterations per password hash."),
     ARGON2_PARALLELISM(SERVER, value("1"), "Argon2id lanes per password hash."),
+    JAVA_OPTS(SERVER, none("none"), "Extra JVM flags that `bin/twofold` adds last, overriding its own (read by the script, not the server)."),
     CRYPTO_PROVIDER(SERVER, value("auto"), "`auto`: JWS signatures (RS256, ES256) through Amazon Corretto Crypto Provider where its native library loads (Linux x86-64), else the JDK's; `jdk`: always the JDK's."),
 
     LOG_LEVEL(OPERATIONS, value("INFO"), "Level of Twofold's own loggers; `DEBUG` adds why requests were refused (read by logback.xml)."),

@@ -121,10 +121,12 @@ class ConfigurationReferenceTest {
 
     private static Stream<Path> mainSources() {
         try {
-            return Stream.concat(Files.walk(Path.of("src/main/java")),
-                    Files.walk(Path.of("src/main/resources")))
+            return Stream.concat(Stream.of(Path.of("bin/twofold")),
+                    Stream.concat(Files.walk(Path.of("src/main/java")),
+                            Files.walk(Path.of("src/main/resources"))))
                     .filter(Files::isRegularFile)
-                    .filter(file -> file.toString().matches(".*\\.(java|xml|properties)$"));
+                    .filter(file -> file.toString()
+                            .matches(".*(\\.(java|xml|properties)|/twofold)$"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
