@@ -27,7 +27,8 @@ import java.util.Optional;
  *
  * <p>Adding a setting is one line here (keep each section's lines together); a default of
  * {@code value("…")} is what the code uses when the setting is not set, {@code none("…")}
- * describes a default the code computes or the absence of one. Immutable.
+ * describes a default the code computes or the absence of one. The lines pass 100 columns on
+ * purpose: one setting per line keeps parallel additions from conflicting. Immutable.
  */
 public enum Setting {
     CONFIG_FILE(SERVER, none("none"), "Path of a properties file with more `TWOFOLD_*` settings; environment variables override it."),
