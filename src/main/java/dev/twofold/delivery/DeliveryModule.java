@@ -1,6 +1,7 @@
 package dev.twofold.delivery;
 
 import dev.twofold.server.Services;
+import dev.twofold.server.Setting;
 import dev.twofold.server.Settings;
 import io.javalin.Javalin;
 import java.util.Arrays;
@@ -48,8 +49,9 @@ public final class DeliveryModule {
     }
 
     private static String providerName(Settings settings, Channel channel) {
-        String setting = "TWOFOLD_" + channel.name() + "_PROVIDER";
-        String name = settings.get(setting, "console").toLowerCase(Locale.ROOT);
+        Setting provider = Setting.valueOf(channel.name() + "_PROVIDER");
+        String setting = provider.key();
+        String name = settings.string(provider).toLowerCase(Locale.ROOT);
         Set<String> known = channel == Channel.EMAIL
                 ? Set.of("console", "smtp", "webhook") : Set.of("console", "twilio", "webhook");
         if (!known.contains(name)) {
@@ -61,7 +63,7 @@ public final class DeliveryModule {
     }
 
     private static Set<String> allowedCountries(Settings settings) {
-        return Arrays.stream(settings.get("TWOFOLD_SMS_ALLOWED_COUNTRIES", "").split(","))
+        return Arrays.stream(settings.string(Setting.SMS_ALLOWED_COUNTRIES).split(","))
                 .map(code -> code.trim().toUpperCase(Locale.ROOT))
                 .filter(code -> !code.isEmpty())
                 .collect(Collectors.toUnmodifiableSet());

@@ -5,6 +5,7 @@ import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberFormat;
 import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
 import dev.twofold.server.ProtocolError;
+import dev.twofold.server.Setting;
 import dev.twofold.server.Settings;
 import java.util.Locale;
 
@@ -19,7 +20,6 @@ import java.util.Locale;
 public final class PhoneNumbers {
 
     /** The setting naming the region of numbers written without {@code +}: ISO 3166 code. */
-    public static final String DEFAULT_REGION_SETTING = "TWOFOLD_PHONE_DEFAULT_REGION";
 
     private static final PhoneNumberUtil UTIL = PhoneNumberUtil.getInstance();
     private static final int MAX_ECHO = 40;
@@ -30,15 +30,15 @@ public final class PhoneNumbers {
     public PhoneNumbers(String defaultRegion) {
         String region = defaultRegion.trim().toUpperCase(Locale.ROOT);
         if (!UTIL.getSupportedRegions().contains(region)) {
-            throw new Settings.ConfigurationException(DEFAULT_REGION_SETTING + " must be a"
-                    + " two-letter country code such as US or DE, got '" + defaultRegion + "'");
+            throw new Settings.ConfigurationException(Setting.PHONE_DEFAULT_REGION.key()
+                    + " must be a two-letter country code such as US or DE, got '" + defaultRegion + "'");
         }
         this.defaultRegion = region;
     }
 
     /** Reads the default region from {@code TWOFOLD_PHONE_DEFAULT_REGION} (default {@code US}). */
     public static PhoneNumbers from(Settings settings) {
-        return new PhoneNumbers(settings.get(DEFAULT_REGION_SETTING, "US"));
+        return new PhoneNumbers(settings.string(Setting.PHONE_DEFAULT_REGION));
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.twofold.delivery;
 
 import dev.twofold.server.ProtocolError;
+import dev.twofold.server.Setting;
 import dev.twofold.server.Settings;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -47,8 +48,8 @@ final class ProviderHttp {
 
     static ProviderHttp from(Settings settings) {
         return new ProviderHttp(
-                settings.getDuration("TWOFOLD_DELIVERY_CONNECT_TIMEOUT", Duration.ofSeconds(5)),
-                settings.getDuration("TWOFOLD_DELIVERY_TIMEOUT", Duration.ofSeconds(10)));
+                settings.getDuration(Setting.DELIVERY_CONNECT_TIMEOUT),
+                settings.getDuration(Setting.DELIVERY_TIMEOUT));
     }
 
     /** The request builder for a provider URL, with the answer timeout set. */

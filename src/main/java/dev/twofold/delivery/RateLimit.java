@@ -1,5 +1,6 @@
 package dev.twofold.delivery;
 
+import dev.twofold.server.Setting;
 import dev.twofold.server.Settings;
 import java.time.Duration;
 import java.util.Optional;
@@ -15,9 +16,8 @@ import java.util.Optional;
 record RateLimit(String name, int burst, Duration interval) {
 
     /** Reads {@code burst/interval} (e.g. {@code 10/PT1H}); {@code off} disables the limit. */
-    static Optional<RateLimit> fromSettings(Settings settings, String setting, String name,
-                                            String fallback) {
-        String value = settings.get(setting, fallback).trim();
+    static Optional<RateLimit> fromSettings(Settings settings, Setting setting, String name) {
+        String value = settings.string(setting).trim();
         if (value.equalsIgnoreCase("off")) {
             return Optional.empty();
         }
@@ -30,7 +30,7 @@ record RateLimit(String name, int burst, Duration interval) {
             }
             return Optional.of(new RateLimit(name, burst, interval));
         } catch (RuntimeException e) {
-            throw new Settings.ConfigurationException(setting + " must be 'off' or"
+            throw new Settings.ConfigurationException(setting.key() + " must be 'off' or"
                     + " burst/interval such as 10/PT1H (10 at once, then 1 per hour), got '"
                     + value + "'");
         }

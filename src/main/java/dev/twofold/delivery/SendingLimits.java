@@ -2,6 +2,7 @@ package dev.twofold.delivery;
 
 import dev.twofold.crypto.Randoms;
 import dev.twofold.server.ProtocolError;
+import dev.twofold.server.Setting;
 import dev.twofold.server.Settings;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -43,26 +44,26 @@ final class SendingLimits {
     /** SMS and voice: settings {@code TWOFOLD_PHONE_LIMIT_PER_*}. */
     static SendingLimits phone(Settings settings, RateWindowStore store, Clock clock) {
         return new SendingLimits("phone",
-                RateLimit.fromSettings(settings, "TWOFOLD_PHONE_LIMIT_PER_USER",
-                        "per user", "10/PT1H"),
-                RateLimit.fromSettings(settings, "TWOFOLD_PHONE_LIMIT_PER_DESTINATION",
-                        "per phone number", "10/PT1H"),
-                RateLimit.fromSettings(settings, "TWOFOLD_PHONE_LIMIT_PER_IP",
-                        "per client IP address", "50/PT1M"),
-                RateLimit.fromSettings(settings, "TWOFOLD_PHONE_LIMIT_PER_COUNTRY",
-                        "per country calling code", "1000/PT6S"),
+                RateLimit.fromSettings(settings, Setting.PHONE_LIMIT_PER_USER,
+                        "per user"),
+                RateLimit.fromSettings(settings, Setting.PHONE_LIMIT_PER_DESTINATION,
+                        "per phone number"),
+                RateLimit.fromSettings(settings, Setting.PHONE_LIMIT_PER_IP,
+                        "per client IP address"),
+                RateLimit.fromSettings(settings, Setting.PHONE_LIMIT_PER_COUNTRY,
+                        "per country calling code"),
                 store, clock);
     }
 
     /** Email: settings {@code TWOFOLD_EMAIL_LIMIT_PER_*}. */
     static SendingLimits email(Settings settings, RateWindowStore store, Clock clock) {
         return new SendingLimits("email",
-                RateLimit.fromSettings(settings, "TWOFOLD_EMAIL_LIMIT_PER_USER",
-                        "per user", "20/PT1M"),
-                RateLimit.fromSettings(settings, "TWOFOLD_EMAIL_LIMIT_PER_DESTINATION",
-                        "per email address", "20/PT1M"),
-                RateLimit.fromSettings(settings, "TWOFOLD_EMAIL_LIMIT_PER_IP",
-                        "per client IP address", "100/PT10S"),
+                RateLimit.fromSettings(settings, Setting.EMAIL_LIMIT_PER_USER,
+                        "per user"),
+                RateLimit.fromSettings(settings, Setting.EMAIL_LIMIT_PER_DESTINATION,
+                        "per email address"),
+                RateLimit.fromSettings(settings, Setting.EMAIL_LIMIT_PER_IP,
+                        "per client IP address"),
                 Optional.empty(), store, clock);
     }
 

@@ -1,5 +1,6 @@
 package dev.twofold.delivery;
 
+import dev.twofold.server.Setting;
 import dev.twofold.server.Settings;
 import jakarta.mail.Authenticator;
 import jakarta.mail.MessagingException;
@@ -54,7 +55,7 @@ final class SmtpSender implements Sender {
     }
 
     static SmtpSender from(Settings settings, Templates templates) {
-        String tls = settings.get("TWOFOLD_SMTP_TLS", "starttls").toLowerCase(Locale.ROOT);
+        String tls = settings.string(Setting.SMTP_TLS).toLowerCase(Locale.ROOT);
         int defaultPort = switch (tls) {
             case "starttls" -> 587;
             case "tls" -> 465;
@@ -63,8 +64,8 @@ final class SmtpSender implements Sender {
                     + " none, starttls or tls, got '" + tls + "'");
         };
         Properties properties = properties(settings, tls, defaultPort);
-        Optional<String> username = settings.get("TWOFOLD_SMTP_USERNAME");
-        Optional<String> password = settings.get("TWOFOLD_SMTP_PASSWORD");
+        Optional<String> username = settings.get(Setting.SMTP_USERNAME);
+        Optional<String> password = settings.get(Setting.SMTP_PASSWORD);
         properties.put("mail.smtp.auth", Boolean.toString(username.isPresent()));
         Session session = Session.getInstance(properties, username.isEmpty() ? null
                 : authenticator(username.get(), password.orElse("")));
@@ -72,15 +73,14 @@ final class SmtpSender implements Sender {
     }
 
     private static Properties properties(Settings settings, String tls, int defaultPort) {
-        Duration connect = settings.getDuration("TWOFOLD_DELIVERY_CONNECT_TIMEOUT",
-                Duration.ofSeconds(5));
-        Duration timeout = settings.getDuration("TWOFOLD_DELIVERY_TIMEOUT",
-                Duration.ofSeconds(10));
+        Duration connect = settings.getDuration(Setting.DELIVERY_CONNECT_TIMEOUT);
+        Duration timeout = settings.getDuration(Setting.DELIVERY_TIMEOUT);
         Properties properties = new Properties();
-        properties.put("mail.smtp.host", settings.require("TWOFOLD_SMTP_HOST",
+        properties.put("mail.smtp.host", settings.require(Setting.SMTP_HOST,
                 "The smtp email provider needs the mail server's host name."));
         properties.put("mail.smtp.port", Integer.toString(
-                settings.getInt("TWOFOLD_SMTP_PORT", defaultPort)));
+                settings.get(Setting.SMTP_PORT).isPresent()
+                        ? settings.getInt(Setting.SMTP_PORT) : defaultPort));
         properties.put("mail.smtp.connectiontimeout", Long.toString(connect.toMillis()));
         properties.put("mail.smtp.timeout", Long.toString(timeout.toMillis()));
         properties.put("mail.smtp.writetimeout", Long.toString(timeout.toMillis()));
@@ -93,7 +93,7 @@ final class SmtpSender implements Sender {
         }
         if (!tls.equals("none")) {
             properties.put("mail.smtp.ssl.checkserveridentity", "true");
-            settings.get(CA_FILE).ifPresent(file ->
+            settings.get(Setting.SMTP_CA_FILE).ifPresent(file ->
                     properties.put("mail.smtp.ssl.socketFactory", trusting(Path.of(file))));
         }
         return properties;
@@ -138,7 +138,7 @@ final class SmtpSender implements Sender {
     }
 
     private static InternetAddress fromAddress(Settings settings) {
-        String value = settings.require("TWOFOLD_SMTP_FROM",
+        String value = settings.require(Setting.SMTP_FROM,
                 "Set the sender address, e.g. Twofold <no-reply@example.com>.");
         try {
             return new InternetAddress(value, true);

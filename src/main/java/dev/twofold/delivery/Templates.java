@@ -1,5 +1,6 @@
 package dev.twofold.delivery;
 
+import dev.twofold.server.Setting;
 import dev.twofold.server.Settings;
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,7 +29,8 @@ import java.util.stream.Collectors;
  */
 public final class Templates {
 
-    static final String FILE_SETTING = "TWOFOLD_DELIVERY_TEMPLATES_FILE";
+    static final Setting FILE_SETTING = Setting.DELIVERY_TEMPLATES_FILE;
+
     private static final String FALLBACK_LANGUAGE = "en";
 
     private final Map<String, String> texts;
@@ -44,10 +46,11 @@ public final class Templates {
     /** The built-in texts, overridden by the configured file; the issuer gives the host. */
     public static Templates from(Settings settings, Supplier<String> issuer) {
         Map<String, String> texts = builtIn();
-        settings.get(FILE_SETTING).ifPresent(file -> texts.putAll(readFile(Path.of(file))));
-        String product = settings.get("TWOFOLD_PRODUCT_NAME", "Twofold");
+        settings.get(Setting.DELIVERY_TEMPLATES_FILE)
+                .ifPresent(file -> texts.putAll(readFile(Path.of(file))));
+        String product = settings.string(Setting.PRODUCT_NAME);
         // Before the server listens the issuer is unknown; the configured one stands in.
-        String configured = settings.get("TWOFOLD_ISSUER", "http://localhost/");
+        String configured = settings.get(Setting.ISSUER).orElse("http://localhost/");
         new Templates(texts, product, () -> configured).checkSmsTexts();
         return new Templates(texts, product, issuer);
     }
@@ -166,7 +169,7 @@ public final class Templates {
         try (Reader reader = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
             return load(reader);
         } catch (IOException e) {
-            throw new Settings.ConfigurationException(FILE_SETTING + " names " + path
+            throw new Settings.ConfigurationException(FILE_SETTING.key() + " names " + path
                     + ", which could not be read: " + e.getMessage());
         }
     }

@@ -1,5 +1,6 @@
 package dev.twofold.delivery;
 
+import dev.twofold.server.Setting;
 import dev.twofold.server.Settings;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -38,12 +39,12 @@ final class TwilioSender implements Sender {
 
     static TwilioSender from(Settings settings, ProviderHttp http, Templates templates) {
         String why = "The twilio provider needs it (see docs/configuration.md).";
-        URI base = ProviderHttp.checkedUrl("TWOFOLD_TWILIO_BASE_URL",
-                settings.get("TWOFOLD_TWILIO_BASE_URL", "https://api.twilio.com"));
+        URI base = ProviderHttp.checkedUrl(Setting.TWILIO_BASE_URL.key(),
+                settings.string(Setting.TWILIO_BASE_URL));
         return new TwilioSender(http, templates, base,
-                settings.require("TWOFOLD_TWILIO_ACCOUNT_SID", why),
-                settings.require("TWOFOLD_TWILIO_AUTH_TOKEN", why),
-                settings.require("TWOFOLD_TWILIO_FROM", why));
+                settings.require(Setting.TWILIO_ACCOUNT_SID, why),
+                settings.require(Setting.TWILIO_AUTH_TOKEN, why),
+                settings.require(Setting.TWILIO_FROM, why));
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.twofold.delivery;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.twofold.crypto.Randoms;
 import dev.twofold.server.Json;
+import dev.twofold.server.Setting;
 import dev.twofold.server.Settings;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -46,9 +47,9 @@ final class WebhookSender implements Sender {
 
     static WebhookSender from(Settings settings, ProviderHttp http, Templates templates,
                               Clock clock) {
-        URI url = ProviderHttp.checkedUrl("TWOFOLD_WEBHOOK_URL", settings.require(
-                "TWOFOLD_WEBHOOK_URL", "The webhook provider posts messages to it."));
-        String secret = settings.require("TWOFOLD_WEBHOOK_SECRET",
+        URI url = ProviderHttp.checkedUrl(Setting.WEBHOOK_URL.key(), settings.require(
+                Setting.WEBHOOK_URL, "The webhook provider posts messages to it."));
+        String secret = settings.require(Setting.WEBHOOK_SECRET,
                 "The webhook provider signs messages with it: openssl rand -hex 32");
         if (secret.length() < MIN_SECRET_LENGTH) {
             throw new Settings.ConfigurationException("TWOFOLD_WEBHOOK_SECRET must be at least "

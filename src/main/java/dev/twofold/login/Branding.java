@@ -1,5 +1,6 @@
 package dev.twofold.login;
 
+import dev.twofold.server.Setting;
 import dev.twofold.server.Settings;
 import java.net.URI;
 import java.util.Locale;
@@ -24,15 +25,15 @@ record Branding(String productName, Optional<URI> logoUrl, String color, String 
             Pattern.compile("[A-Za-z0-9._~:/?#\\[\\]@!$&()*+,;=%-]+");
 
     static Branding from(Settings settings) {
-        String name = settings.get("TWOFOLD_PRODUCT_NAME").map(String::strip)
+        String name = settings.get(Setting.PRODUCT_NAME).map(String::strip)
                 .filter(value -> !value.isEmpty()).orElse("Twofold");
-        String color = settings.get("TWOFOLD_BRAND_COLOR").map(String::strip)
+        String color = settings.get(Setting.BRAND_COLOR).map(String::strip)
                 .orElse(DEFAULT_COLOR);
         if (!COLOR.matcher(color).matches()) {
             throw new Settings.ConfigurationException("TWOFOLD_BRAND_COLOR must be a hex colour"
                     + " such as #1d4ed8 or #19c, got '" + color + "'");
         }
-        Optional<URI> logo = settings.get("TWOFOLD_BRAND_LOGO_URL").map(String::strip)
+        Optional<URI> logo = settings.get(Setting.BRAND_LOGO_URL).map(String::strip)
                 .filter(value -> !value.isEmpty()).map(Branding::logo);
         String normalized = normalize(color);
         return new Branding(name, logo, normalized, luminance(normalized) > 0.4

@@ -1,5 +1,6 @@
 package dev.twofold.login;
 
+import dev.twofold.server.Setting;
 import dev.twofold.mfa.AttemptLimiter;
 import dev.twofold.mfa.BrowserMfa;
 import dev.twofold.mfa.MfaPolicy;
@@ -37,8 +38,7 @@ public final class LoginModule {
         AuthorizationCodeStore codes = new AuthorizationCodeStore(services.database(),
                 services.clock(), pending);
         BrowserSessionStore sessions = new BrowserSessionStore(services.database(),
-                services.clock(), services.settings().getDuration("TWOFOLD_SESSION_LIFETIME",
-                        Duration.ofDays(3)));
+                services.clock(), services.settings().getDuration(Setting.SESSION_LIFETIME));
         Cookies cookies = new Cookies(services);
         Pages pages = new Pages(services, Branding.from(services.settings()));
         MfaPages mfaPages = new MfaPages(services, pages);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.twofold.crypto.Randoms;
 import dev.twofold.server.Json;
 import dev.twofold.server.Services;
+import dev.twofold.server.Setting;
 import dev.twofold.server.Settings;
 import dev.twofold.store.Client;
 import dev.twofold.store.User;
@@ -47,8 +48,8 @@ final class Bootstrap {
     /** Runs at start-up; in production only when a bootstrap client id and secret are set. */
     void run() {
         Settings settings = services.settings();
-        Optional<String> clientId = settings.get("TWOFOLD_BOOTSTRAP_CLIENT_ID");
-        Optional<String> secret = settings.get("TWOFOLD_BOOTSTRAP_CLIENT_SECRET");
+        Optional<String> clientId = settings.get(Setting.BOOTSTRAP_CLIENT_ID);
+        Optional<String> secret = settings.get(Setting.BOOTSTRAP_CLIENT_SECRET);
         if (!settings.isDev() && (clientId.isEmpty() || secret.isEmpty())) {
             return;
         }
@@ -56,7 +57,7 @@ final class Bootstrap {
                 ? "development tenant" : "bootstrap").append(" ====================\n");
         managementClient(clientId, secret);
         if (settings.isDev()) {
-            if (settings.getBoolean("TWOFOLD_DEMO_USER", true)) {
+            if (settings.getBoolean(Setting.DEMO_USER)) {
                 demoUser();
             }
             demoClients();

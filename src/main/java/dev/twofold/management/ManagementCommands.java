@@ -7,6 +7,7 @@ import dev.twofold.crypto.Randoms;
 import dev.twofold.server.Json;
 import dev.twofold.server.ProtocolError;
 import dev.twofold.server.Services;
+import dev.twofold.server.Setting;
 import dev.twofold.server.Settings;
 import dev.twofold.store.Client;
 import dev.twofold.store.Database;
@@ -58,8 +59,8 @@ public final class ManagementCommands {
     record Context(Map<String, String> environment, Function<Settings, Services> open) {
 
         Settings settings() {
-            boolean production = environment.containsKey("TWOFOLD_DB_URL")
-                    && !"dev".equalsIgnoreCase(environment.get("TWOFOLD_MODE"));
+            boolean production = environment.containsKey(Setting.DB_URL.key())
+                    && !"dev".equalsIgnoreCase(environment.get(Setting.MODE.key()));
             return Settings.from(production ? Settings.Mode.PRODUCTION : Settings.Mode.DEV,
                     environment);
         }
@@ -268,7 +269,7 @@ public final class ManagementCommands {
         Object run(Services services) {
             Optional<String> given = Optional.ofNullable(password)
                     .or(() -> Optional.ofNullable(services.settings()
-                            .get("TWOFOLD_USER_PASSWORD").orElse(null)));
+                            .get(Setting.USER_PASSWORD).orElse(null)));
             String chosen = given.orElseGet(() -> "Pw-" + Randoms.urlSafe(15));
             ObjectNode body = Json.MAPPER.createObjectNode()
                     .put("connection", User.DEFAULT_CONNECTION).put("email", email)

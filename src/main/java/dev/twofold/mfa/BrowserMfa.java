@@ -1,5 +1,6 @@
 package dev.twofold.mfa;
 
+import dev.twofold.server.Setting;
 import dev.twofold.crypto.Randoms;
 import dev.twofold.crypto.Secret;
 import dev.twofold.mfa.oob.OobChallenge;
@@ -62,8 +63,7 @@ public final class BrowserMfa {
                 transactions, limiter);
         this.enrollments = new Enrollments(services, settings);
         this.audit = new MfaAudit(services);
-        this.resendCooldown = services.settings().getDuration("TWOFOLD_MFA_RESEND_COOLDOWN",
-                Duration.ofSeconds(30));
+        this.resendCooldown = services.settings().getDuration(Setting.MFA_RESEND_COOLDOWN);
     }
 
     /** The door of a node, sharing the login pages' attempt limiter. */

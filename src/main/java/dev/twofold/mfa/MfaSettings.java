@@ -1,5 +1,6 @@
 package dev.twofold.mfa;
 
+import dev.twofold.server.Setting;
 import dev.twofold.server.Settings;
 import java.time.Duration;
 import java.util.Optional;
@@ -24,10 +25,10 @@ public record MfaSettings(
 
     public static MfaSettings from(Settings settings) {
         return new MfaSettings(
-                settings.getInt("TWOFOLD_MFA_MAX_FAILURES", 10),
-                settings.getDuration("TWOFOLD_MFA_LOCKOUT", Duration.ofMinutes(15)),
+                settings.getInt(Setting.MFA_MAX_FAILURES),
+                settings.getDuration(Setting.MFA_LOCKOUT),
                 Duration.ofMinutes(10),
                 Duration.ofMinutes(5),
-                settings.get("TWOFOLD_PRODUCT_NAME"));
+                settings.get(Setting.PRODUCT_NAME));
     }
 }

@@ -1,5 +1,6 @@
 package dev.twofold.oauth;
 
+import dev.twofold.server.Setting;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jwt.JWTClaimsSet;
@@ -41,8 +42,7 @@ public final class JwtTokenIssuer implements TokenIssuer {
         this.services = services;
         this.audiences = audiences;
         this.refreshTokens = refreshTokens;
-        this.refreshLifetime = services.settings().getDuration(
-                "TWOFOLD_REFRESH_TOKEN_LIFETIME", REFRESH_TOKEN_LIFETIME);
+        this.refreshLifetime = services.settings().getDuration(Setting.REFRESH_TOKEN_LIFETIME);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.twofold.oauth;
 
+import dev.twofold.server.Setting;
 import dev.twofold.crypto.Randoms;
 import dev.twofold.server.ProtocolError;
 import dev.twofold.server.Services;
@@ -63,9 +64,8 @@ public final class PasswordLogins {
     public PasswordLogins(Services services) {
         this.services = services;
         this.counters = new AttemptCounters(services.database());
-        this.maxFailures = services.settings().getInt("TWOFOLD_PASSWORD_MAX_FAILURES", 10);
-        this.lockout = services.settings().getDuration("TWOFOLD_PASSWORD_LOCKOUT",
-                Duration.ofMinutes(15));
+        this.maxFailures = services.settings().getInt(Setting.PASSWORD_MAX_FAILURES);
+        this.lockout = services.settings().getDuration(Setting.PASSWORD_LOCKOUT);
     }
 
     // Known gap: forwarded headers are not read, so behind a reverse proxy every client has the

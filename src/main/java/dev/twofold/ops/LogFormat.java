@@ -7,6 +7,7 @@ import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.encoder.Encoder;
+import dev.twofold.server.Setting;
 import dev.twofold.server.Settings;
 import java.util.Locale;
 import org.slf4j.LoggerFactory;
@@ -26,7 +27,7 @@ public final class LogFormat {
 
     /** Switches the console to the configured format if it is not in it already. */
     public static void apply(Settings settings) {
-        String format = settings.get("TWOFOLD_LOG_FORMAT", "text").toLowerCase(Locale.ROOT);
+        String format = settings.string(Setting.LOG_FORMAT).toLowerCase(Locale.ROOT);
         if (!format.equals("text") && !format.equals("json")) {
             throw new Settings.ConfigurationException("TWOFOLD_LOG_FORMAT must be text or json,"
                     + " got '" + format + "'");

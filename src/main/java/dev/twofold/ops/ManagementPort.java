@@ -1,5 +1,6 @@
 package dev.twofold.ops;
 
+import dev.twofold.server.Setting;
 import dev.twofold.server.Settings;
 import java.util.Locale;
 
@@ -8,8 +9,6 @@ import java.util.Locale;
  * (default 9090, 0 for any free one), {@code same} for the main port, or {@code off}.
  */
 sealed interface ManagementPort {
-
-    int DEFAULT = 9090;
 
     record Separate(String host, int port) implements ManagementPort {
     }
@@ -21,13 +20,12 @@ sealed interface ManagementPort {
     }
 
     static ManagementPort from(Settings settings) {
-        String value = settings.get("TWOFOLD_MANAGEMENT_PORT", String.valueOf(DEFAULT))
-                .toLowerCase(Locale.ROOT);
-        String host = settings.get("TWOFOLD_MANAGEMENT_HOST", settings.host());
+        String value = settings.string(Setting.MANAGEMENT_PORT).toLowerCase(Locale.ROOT);
+        String host = settings.get(Setting.MANAGEMENT_HOST).orElse(settings.host());
         return switch (value) {
             case "same" -> new Same();
             case "off" -> new Off();
-            default -> new Separate(host, settings.getInt("TWOFOLD_MANAGEMENT_PORT", DEFAULT));
+            default -> new Separate(host, settings.getInt(Setting.MANAGEMENT_PORT));
         };
     }
 }

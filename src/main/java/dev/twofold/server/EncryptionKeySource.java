@@ -20,7 +20,7 @@ final class EncryptionKeySource {
     }
 
     static SecretBox secretBox(Settings settings) {
-        String encoded = settings.get("TWOFOLD_ENCRYPTION_KEY")
+        String encoded = settings.get(Setting.ENCRYPTION_KEY)
                 .orElseGet(() -> developmentKey(settings));
         byte[] key;
         try {

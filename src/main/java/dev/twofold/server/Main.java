@@ -1,9 +1,14 @@
 package dev.twofold.server;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
 
 /**
  * The {@code twofold} command: starts a node ({@code start-dev}, {@code start}) or runs an
@@ -11,7 +16,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "twofold", mixinStandardHelpOptions = true,
         description = "Twofold: an OAuth 2.0 / OpenID Connect server centred on MFA.",
-        subcommands = {Main.StartDev.class, Main.Start.class})
+        subcommands = {Main.StartDev.class, Main.Start.class, Main.ConfigReference.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {
@@ -67,6 +72,25 @@ public final class Main implements Runnable {
         @Override
         public void run() {
             serveUntilStopped(Settings.fromEnvironment(Settings.Mode.PRODUCTION));
+        }
+    }
+
+    /** Rewrites the tables of the configuration reference from the catalogue of settings. */
+    @Command(name = "config-reference", description = "Regenerate the settings tables of"
+            + " docs/configuration.md from the catalogue (dev.twofold.server.Setting).")
+    static final class ConfigReference implements Callable<Integer> {
+        @Parameters(index = "0", defaultValue = "docs/configuration.md",
+                description = "The Markdown file to update (default: ${DEFAULT-VALUE}).")
+        Path file;
+
+        @Override
+        public Integer call() throws IOException {
+            String before = Files.readString(file);
+            String after = ConfigurationReference.rewrite(before);
+            Files.writeString(file, after);
+            System.out.println(before.equals(after) ? file + " is up to date"
+                    : file + " updated from the catalogue of settings");
+            return 0;
         }
     }
 }

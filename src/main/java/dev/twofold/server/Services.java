@@ -70,11 +70,11 @@ public final class Services {
         this.resourceServers = new ResourceServerStore(database);
         this.tenantSettings = new TenantSettingsStore(database);
         this.auditLog = new AuditLog(database, clock, metrics,
-                settings.getBoolean("TWOFOLD_AUDIT_STDOUT", false) ? System.out : null);
+                settings.getBoolean(Setting.AUDIT_STDOUT) ? System.out : null);
     }
 
     private static SignatureProvider signatureProvider(Settings settings) {
-        String choice = settings.get("TWOFOLD_CRYPTO_PROVIDER", "auto");
+        String choice = settings.string(Setting.CRYPTO_PROVIDER);
         return switch (choice) {
             case "auto" -> SignatureProvider.fastest();
             case "jdk" -> SignatureProvider.jdk();

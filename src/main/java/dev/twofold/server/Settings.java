@@ -10,7 +10,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Every setting of a Twofold node, read once at start-up.
@@ -40,7 +42,7 @@ public final class Settings {
     /** Reads the settings from the given variables, with the optional file they name. */
     public static Settings from(Mode mode, Map<String, String> environment) {
         Map<String, String> merged = new TreeMap<>();
-        String file = environment.get("TWOFOLD_CONFIG_FILE");
+        String file = environment.get(Setting.CONFIG_FILE.key());
         if (file != null && !file.isBlank()) {
             merged.putAll(readFile(Path.of(file)));
         }
@@ -78,82 +80,88 @@ public final class Settings {
         return mode == Mode.DEV;
     }
 
-    /** The raw value of a setting, if set and not blank. */
-    public Optional<String> get(String name) {
-        String value = values.get(name);
+    /** The value of a setting, if set and not blank. */
+    public Optional<String> get(Setting setting) {
+        String value = values.get(setting.key());
         return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
     }
 
-    public String get(String name, String fallback) {
-        return get(name).orElse(fallback);
+    /**
+     * The value of the setting named {@code key}, for names built at run time; the name must be
+     * in the catalogue ({@link Setting}).
+     */
+    public Optional<String> get(String key) {
+        return get(Setting.byKey(key).orElseThrow(() -> new IllegalArgumentException(
+                key + " is not in the catalogue of settings; add it to Setting")));
+    }
+
+    /** The value, or the catalogue's default. */
+    public String string(Setting setting) {
+        return get(setting).orElseGet(() -> defaultOf(setting));
     }
 
     /** A required setting; start-up stops with a message naming it when it is missing. */
-    public String require(String name, String why) {
-        return get(name).orElseThrow(() -> new ConfigurationException(
-                name + " is not set. " + why));
+    public String require(Setting setting, String why) {
+        return get(setting).orElseThrow(() -> new ConfigurationException(
+                setting.key() + " is not set. " + why));
     }
 
-    public int getInt(String name, int fallback) {
-        Optional<String> value = get(name);
-        if (value.isEmpty()) {
-            return fallback;
-        }
+    public int getInt(Setting setting) {
+        String value = string(setting);
         try {
-            return Integer.parseInt(value.get());
+            return Integer.parseInt(value);
         } catch (NumberFormatException e) {
-            throw new ConfigurationException(name + " must be a whole number, got '"
-                    + value.get() + "'");
+            throw new ConfigurationException(setting.key() + " must be a whole number, got '"
+                    + value + "'");
         }
     }
 
-    public boolean getBoolean(String name, boolean fallback) {
-        Optional<String> value = get(name).map(v -> v.toLowerCase(Locale.ROOT));
-        if (value.isEmpty()) {
-            return fallback;
-        }
-        return switch (value.get()) {
+    public boolean getBoolean(Setting setting) {
+        String value = string(setting).toLowerCase(Locale.ROOT);
+        return switch (value) {
             case "true", "yes", "1", "on" -> true;
             case "false", "no", "0", "off" -> false;
-            default -> throw new ConfigurationException(name + " must be true or false, got '"
-                    + value.get() + "'");
+            default -> throw new ConfigurationException(setting.key()
+                    + " must be true or false, got '" + value + "'");
         };
     }
 
     /** A duration written as ISO-8601 ({@code PT15M}) or as a number of seconds. */
-    public Duration getDuration(String name, Duration fallback) {
-        Optional<String> value = get(name);
-        if (value.isEmpty()) {
-            return fallback;
-        }
+    public Duration getDuration(Setting setting) {
+        String value = string(setting);
         try {
-            if (value.get().chars().allMatch(Character::isDigit)) {
-                return Duration.ofSeconds(Long.parseLong(value.get()));
+            if (value.chars().allMatch(Character::isDigit)) {
+                return Duration.ofSeconds(Long.parseLong(value));
             }
-            return Duration.parse(value.get());
+            return Duration.parse(value);
         } catch (RuntimeException e) {
-            throw new ConfigurationException(name + " must be seconds or an ISO-8601 duration"
-                    + " such as PT15M, got '" + value.get() + "'");
+            throw new ConfigurationException(setting.key() + " must be seconds or an ISO-8601"
+                    + " duration such as PT15M, got '" + value + "'");
         }
+    }
+
+    private static String defaultOf(Setting setting) {
+        return setting.fallback().value().orElseThrow(() -> new IllegalStateException(
+                setting.key() + " has no default value in the catalogue; read it with get()"));
     }
 
     // ---- The settings every module shares -------------------------------------------------
 
     public String host() {
-        return get("TWOFOLD_HOST", "127.0.0.1");
+        return string(Setting.HOST);
     }
 
     public int port() {
-        return getInt("TWOFOLD_PORT", 8080);
+        return getInt(Setting.PORT);
     }
 
     /** The largest request body a node reads, in bytes. */
     public int maxBodyBytes() {
-        return getInt("TWOFOLD_MAX_BODY_BYTES", 64 * 1024);
+        return getInt(Setting.MAX_BODY_BYTES);
     }
 
     public Path dataDir() {
-        return Path.of(get("TWOFOLD_DATA_DIR", "./data"));
+        return Path.of(string(Setting.DATA_DIR));
     }
 
     /**
@@ -162,25 +170,38 @@ public final class Settings {
      */
     public String issuer(int actualPort) {
         String issuer = isDev()
-                ? get("TWOFOLD_ISSUER", "http://" + host() + ":" + actualPort + "/")
-                : require("TWOFOLD_ISSUER", "Set it to the public https URL of this server.");
+                ? get(Setting.ISSUER).orElse("http://" + host() + ":" + actualPort + "/")
+                : require(Setting.ISSUER, "Set it to the public https URL of this server.");
         return issuer.endsWith("/") ? issuer : issuer + "/";
     }
 
-    /** All values, secrets masked, for the start-up summary. */
-    public Map<String, String> maskedSummary() {
-        Map<String, String> summary = new TreeMap<>();
-        values.forEach((name, value) -> summary.put(name, isSecretName(name) ? "****" : value));
-        return summary;
+    /**
+     * Every setting of the catalogue with its effective value for the start-up log: the value
+     * set, else the default marked {@code (default)}; a secret shows only whether it is set.
+     */
+    public Map<Setting, String> effective() {
+        Map<Setting, String> effective = new LinkedHashMap<>();
+        for (Setting setting : Setting.values()) {
+            effective.put(setting, describe(setting));
+        }
+        return effective;
     }
 
-    private static boolean isSecretName(String name) {
-        String upper = name.toUpperCase(Locale.ROOT);
-        if (upper.startsWith("TWOFOLD_PASSWORD_")) {
-            return false; // the brute-force limits: counts and durations, not a password
+    private String describe(Setting setting) {
+        Optional<String> value = get(setting);
+        if (value.isPresent()) {
+            return setting.isSecret() ? "****" : value.get();
         }
-        return upper.contains("SECRET") || upper.contains("PASSWORD") || upper.contains("KEY")
-                || upper.contains("TOKEN") || upper.contains("DB_URL");
+        return setting.fallback().value().map(fallback -> fallback + " (default)")
+                .orElse("(not set; default: " + setting.fallback().text().replace("`", "")
+                        + ")");
+    }
+
+    /** Names set in the environment or the file that are not settings, such as typos. */
+    public Set<String> unknownNames() {
+        Set<String> unknown = new TreeSet<>(values.keySet());
+        unknown.removeIf(name -> Setting.byKey(name).isPresent());
+        return unknown;
     }
 
     /** A setting is missing or malformed; start-up stops with this message. */

@@ -51,7 +51,7 @@ public final class TrustedProxies {
     public static final TrustedProxies NONE = new TrustedProxies(List.of());
 
     public static TrustedProxies from(Settings settings) {
-        return parse(settings.get(SETTING, ""));
+        return parse(settings.get(Setting.TRUSTED_PROXIES).orElse(""));
     }
 
     /** Parses the setting's value; a wrong entry stops start-up naming it. */

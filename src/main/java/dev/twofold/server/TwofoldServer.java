@@ -65,8 +65,8 @@ public final class TwofoldServer implements AutoCloseable {
             config.jetty.timeoutStatus = 408;
             config.jetty.clientAbortStatus = 400;
             config.jetty.modifyServer(server -> JettyErrors.install(server, settings
-                    .getDuration("TWOFOLD_HTTP_IDLE_TIMEOUT", Duration.ofSeconds(30)).toMillis(),
-                    settings.getInt("TWOFOLD_HTTP_MIN_REQUEST_RATE", 256)));
+                    .getDuration(Setting.HTTP_IDLE_TIMEOUT).toMillis(),
+                    settings.getInt(Setting.HTTP_MIN_REQUEST_RATE)));
         });
         ErrorResponses.install(app, settings.maxBodyBytes());
         SecurityHeaders.install(app);
@@ -105,9 +105,9 @@ public final class TwofoldServer implements AutoCloseable {
         Database database = Database.open(settings);
         SecretBox box = EncryptionKeySource.secretBox(settings);
         PasswordHasher passwords = new PasswordHasher(
-                settings.getInt("TWOFOLD_ARGON2_MEMORY_KIB", 19 * 1024),
-                settings.getInt("TWOFOLD_ARGON2_ITERATIONS", 2),
-                settings.getInt("TWOFOLD_ARGON2_PARALLELISM", 1));
+                settings.getInt(Setting.ARGON2_MEMORY_KIB),
+                settings.getInt(Setting.ARGON2_ITERATIONS),
+                settings.getInt(Setting.ARGON2_PARALLELISM));
         return new Services(settings, clock, database, box, passwords);
     }
 

@@ -4,12 +4,12 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.metrics.MetricsTrackerFactory;
 import com.zaxxer.hikari.pool.HikariPool;
+import dev.twofold.server.Setting;
 import dev.twofold.server.Settings;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import org.flywaydb.core.Flyway;
@@ -41,7 +41,7 @@ public final class Database implements AutoCloseable {
 
     /** Opens the database the settings name and migrates it to the current schema. */
     public static Database open(Settings settings) {
-        String url = settings.get("TWOFOLD_DB_URL").orElseGet(() -> {
+        String url = settings.get(Setting.DB_URL).orElseGet(() -> {
             if (!settings.isDev()) {
                 throw new Settings.ConfigurationException("TWOFOLD_DB_URL is not set. Production"
                         + " mode needs PostgreSQL, e.g. jdbc:postgresql://db:5432/twofold.");
@@ -50,17 +50,17 @@ public final class Database implements AutoCloseable {
         });
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(url);
-        settings.get("TWOFOLD_DB_USER").ifPresent(config::setUsername);
-        settings.get("TWOFOLD_DB_PASSWORD").ifPresent(config::setPassword);
-        config.setMaximumPoolSize(settings.getInt("TWOFOLD_DB_POOL_SIZE", 16));
+        settings.get(Setting.DB_USER).ifPresent(config::setUsername);
+        settings.get(Setting.DB_PASSWORD).ifPresent(config::setPassword);
+        config.setMaximumPoolSize(settings.getInt(Setting.DB_POOL_SIZE));
         config.setPoolName("twofold");
         // Every connection is set to READ COMMITTED once, when the pool opens it; asking for
         // the level per transaction would cost a round trip to read it and one to restore it.
         config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
-        settings.get("TWOFOLD_DB_SCHEMA").ifPresent(config::setSchema);
+        settings.get(Setting.DB_SCHEMA).ifPresent(config::setSchema);
         boolean postgres = url.startsWith("jdbc:postgresql:");
         Database database = new Database(connect(config, url), postgres, new ReadCache(
-                settings.getDuration("TWOFOLD_CONFIG_CACHE_TTL", Duration.ofSeconds(1))));
+                settings.getDuration(Setting.CONFIG_CACHE_TTL)));
         database.migrate(settings);
         return database;
     }
@@ -90,7 +90,7 @@ public final class Database implements AutoCloseable {
         var configuration = Flyway.configure()
                 .dataSource(dataSource)
                 .locations("classpath:db/migration");
-        settings.get("TWOFOLD_DB_SCHEMA").ifPresent(schema ->
+        settings.get(Setting.DB_SCHEMA).ifPresent(schema ->
                 configuration.schemas(schema).defaultSchema(schema).createSchemas(true));
         flyway = configuration.load();
         flyway.migrate();

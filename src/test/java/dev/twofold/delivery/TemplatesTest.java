@@ -74,7 +74,7 @@ class TemplatesTest {
                 + "fr.sms={code} est votre code {product}. Valable {minutes} minutes.\\n\\n"
                 + "@{host} #{code}\n", StandardCharsets.UTF_8);
 
-        Templates templates = templates(Map.of(Templates.FILE_SETTING, file.toString()));
+        Templates templates = templates(Map.of("TWOFOLD_DELIVERY_TEMPLATES_FILE", file.toString()));
 
         assertThat(templates.render(message(Channel.SMS, Locale.ENGLISH)).text())
                 .isEqualTo("Code 123456 for Twofold.\n\n@login.example-company.com #123456");
@@ -90,7 +90,8 @@ class TemplatesTest {
         Path file = folder.resolve("texts.properties");
         Files.writeString(file, "en.sms=" + "x".repeat(160) + " {code}\n");
 
-        assertThatThrownBy(() -> templates(Map.of(Templates.FILE_SETTING, file.toString())))
+        assertThatThrownBy(() -> templates(
+                Map.of("TWOFOLD_DELIVERY_TEMPLATES_FILE", file.toString())))
                 .isInstanceOf(Settings.ConfigurationException.class)
                 .hasMessageContaining("en.sms").hasMessageContaining("160");
     }

@@ -13,16 +13,23 @@ import java.util.UUID;
  * RFC 9068 JWT, typ at+jwt, signed with the node's active key), for tests that exercise the
  * API itself rather than the token endpoint.
  */
-final class ManagementTokens {
+public final class ManagementTokens {
 
     private ManagementTokens() {
     }
 
-    static String all(TestServer server) {
+    public static String all(TestServer server) {
         return withScopes(server, ManagementScopes.ALL);
     }
 
-    static String withScopes(TestServer server, List<String> scopes) {
+    /** A token with every Management API scope plus {@code more}, such as read:logs. */
+    public static String allAnd(TestServer server, String... more) {
+        List<String> scopes = new java.util.ArrayList<>(ManagementScopes.ALL);
+        scopes.addAll(List.of(more));
+        return withScopes(server, scopes);
+    }
+
+    public static String withScopes(TestServer server, List<String> scopes) {
         return token(server, server.issuer() + "api/v2/", String.join(" ", scopes), 3600);
     }
 

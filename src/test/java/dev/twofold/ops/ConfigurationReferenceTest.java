@@ -1,104 +1,140 @@
 package dev.twofold.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.twofold.server.ConfigurationReference;
+import dev.twofold.server.Setting;
+import dev.twofold.server.Settings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * docs/configuration.md and the code cannot drift: every {@code TWOFOLD_*} string literal of
- * the main code (and {@code ${TWOFOLD_…}} of its resources) has a row in the tables, and every
- * row names a setting the code reads. A name the code builds, such as
- * {@code "TWOFOLD_" + channel + "_PROVIDER"}, counts as read for every row it matches.
+ * The catalogue of settings ({@link Setting}), the code and docs/configuration.md cannot
+ * drift: the document's tables are exactly what the catalogue generates, every
+ * {@code TWOFOLD_*} name the main code or its resources mention is in the catalogue, and every
+ * setting of the catalogue is read somewhere.
  */
 class ConfigurationReferenceTest {
 
-    private static final Pattern LITERAL =
-            Pattern.compile("\"(TWOFOLD_[A-Z0-9_]*[A-Z0-9])\"");
-    private static final Pattern RESOURCE =
-            Pattern.compile("\\$\\{(TWOFOLD_[A-Z0-9_]*[A-Z0-9])");
-    private static final Pattern BUILT = Pattern.compile(
-            "\"TWOFOLD_\"\\s*\\+[^;\"]+\\+\\s*\"(_[A-Z0-9_]+)\"");
-    private static final Pattern ROW = Pattern.compile("^\\| `(TWOFOLD_[A-Z0-9_]+)` \\|"
-            + " [^|]+ \\| [^|]+ \\|$", Pattern.MULTILINE);
+    private static final Path DOCUMENT = Path.of("docs/configuration.md");
+    /** A whole setting name; {@code TWOFOLD_PHONE_LIMIT_PER_*} and the like are prefixes. */
+    private static final Pattern NAME =
+            Pattern.compile("TWOFOLD_[A-Z0-9_]*[A-Z0-9](?![A-Z0-9_*{])");
+    private static final Pattern ROW =
+            Pattern.compile("^\\| `(TWOFOLD_[A-Z0-9_]+)` \\| ([^|]+) \\|", Pattern.MULTILINE);
 
     @Test
-    void referenceWhenComparedWithCodeThenEverySettingDocumentedAndNoneStale() {
-        Set<String> inCode = new TreeSet<>();
-        Set<Pattern> built = new java.util.HashSet<>();
-        scanCode(inCode, built);
-        Set<String> documented = documentedNames();
-        Set<String> stale = new TreeSet<>(documented);
-        stale.removeIf(name -> inCode.contains(name)
-                || built.stream().anyMatch(pattern -> pattern.matcher(name).matches()));
+    void referenceWhenRegeneratedFromCatalogueThenUnchanged() throws IOException {
+        String document = Files.readString(DOCUMENT);
 
-        assertThat(inCode).as("settings read by the code but missing from"
-                + " docs/configuration.md (add a row: | `NAME` | default | what it does |)")
-                .isSubsetOf(documented);
-        assertThat(stale).as("rows of docs/configuration.md that no code reads any more")
-                .isEmpty();
-        for (Pattern pattern : built) {
-            assertThat(documented).as("documented settings of the form " + pattern)
-                    .anyMatch(name -> pattern.matcher(name).matches());
+        assertThat(ConfigurationReference.rewrite(document))
+                .as("docs/configuration.md differs from the catalogue: run"
+                        + " bin/twofold config-reference and commit the result")
+                .isEqualTo(document);
+        for (Setting.Section section : Setting.Section.values()) {
+            assertThat(document).as("the table of section " + section)
+                    .contains(ConfigurationReference.marker(section));
         }
     }
 
     @Test
-    void referenceWhenReadThenEachSettingHasExactlyOneRow() throws IOException {
-        Matcher rows = ROW.matcher(Files.readString(Path.of("docs/configuration.md")));
-        Set<String> seen = new TreeSet<>();
+    void referenceWhenReadThenEverySettingHasOneRowWithItsCatalogueDefault() throws IOException {
+        Matcher rows = ROW.matcher(Files.readString(DOCUMENT));
+        Map<String, String> documented = new java.util.TreeMap<>();
 
         while (rows.find()) {
-            assertThat(seen.add(rows.group(1))).as("second row for " + rows.group(1)).isTrue();
+            assertThat(documented.put(rows.group(1), rows.group(2)))
+                    .as("second row for " + rows.group(1)).isNull();
         }
 
-        assertThat(seen).isNotEmpty();
+        Map<String, String> catalogue = Arrays.stream(Setting.values()).collect(
+                Collectors.toMap(Setting::key, setting -> setting.fallback().text()));
+        assertThat(documented).isEqualTo(catalogue);
+        assertThat(documented).containsEntry("TWOFOLD_PORT", "`8080`")
+                .containsEntry("TWOFOLD_MFA_LOCKOUT", "`PT15M`");
     }
 
-    private static void scanCode(Set<String> names, Set<Pattern> built) {
-        for (String root : new String[] {"src/main/java", "src/main/resources"}) {
-            try (Stream<Path> files = Files.walk(Path.of(root))) {
-                files.filter(Files::isRegularFile).forEach(file -> scan(file, names, built));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+    @Test
+    void codeWhenScannedThenEveryTwofoldNameIsInTheCatalogue() {
+        Set<String> catalogue = Arrays.stream(Setting.values()).map(Setting::key)
+                .collect(Collectors.toSet());
+
+        Set<String> mentioned = mentionedNames();
+
+        assertThat(mentioned).as("TWOFOLD_* names in src/main that are not in the catalogue"
+                + " (add a line to dev.twofold.server.Setting)").isSubsetOf(catalogue);
+        assertThat(mentioned).contains("TWOFOLD_LOG_LEVEL", "TWOFOLD_PORT");
+    }
+
+    @Test
+    void catalogueWhenComparedWithCodeThenEverySettingIsRead() {
+        String code = mainSources().filter(file -> !file.endsWith("Setting.java"))
+                .map(ConfigurationReferenceTest::read).collect(Collectors.joining("\n"));
+
+        Set<String> unread = new TreeSet<>();
+        for (Setting setting : Setting.values()) {
+            boolean read = code.contains("Setting." + setting.name())
+                    || code.contains("${" + setting.key())
+                    || setting.name().endsWith("_PROVIDER") && code.contains("\"_PROVIDER\"");
+            if (!read) {
+                unread.add(setting.key());
             }
         }
+
+        assertThat(unread).as("settings of the catalogue that no code reads").isEmpty();
     }
 
-    private static void scan(Path file, Set<String> names, Set<Pattern> built) {
-        String text;
+    @Test
+    void settingsWhenAskedForNameOutsideCatalogueThenRefused() {
+        Settings settings = Settings.of(Settings.Mode.DEV, Map.of("TWOFOLD_NOT_A_SETTING", "x"));
+
+        assertThatThrownBy(() -> settings.get("TWOFOLD_NOT_A_SETTING"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not in the catalogue");
+        assertThat(settings.unknownNames()).containsExactly("TWOFOLD_NOT_A_SETTING");
+        assertThat(settings.getInt(Setting.PORT)).isEqualTo(8080);
+        assertThat(settings.getDuration(Setting.MFA_LOCKOUT)).hasMinutes(15);
+    }
+
+    private static Set<String> mentionedNames() {
+        Set<String> names = new TreeSet<>();
+        mainSources().forEach(file -> {
+            Matcher matcher = NAME.matcher(read(file));
+            while (matcher.find()) {
+                names.add(matcher.group());
+            }
+        });
+        return names;
+    }
+
+    private static Stream<Path> mainSources() {
         try {
-            text = Files.readString(file);
+            return Stream.concat(Stream.of(Path.of("bin/twofold")),
+                    Stream.concat(Files.walk(Path.of("src/main/java")),
+                            Files.walk(Path.of("src/main/resources"))))
+                    .filter(Files::isRegularFile)
+                    .filter(file -> file.toString()
+                            .matches(".*(\\.(java|xml|properties)|/twofold)$"));
         } catch (IOException e) {
-            return; // a binary resource holds no setting names
-        }
-        Pattern pattern = file.toString().endsWith(".java") ? LITERAL : RESOURCE;
-        Matcher matcher = pattern.matcher(text);
-        while (matcher.find()) {
-            names.add(matcher.group(1));
-        }
-        Matcher builtName = BUILT.matcher(text);
-        while (builtName.find()) {
-            built.add(Pattern.compile("TWOFOLD_[A-Z0-9]+" + builtName.group(1)));
+            throw new UncheckedIOException(e);
         }
     }
 
-    private static Set<String> documentedNames() {
+    private static String read(Path file) {
         try {
-            Matcher rows = ROW.matcher(Files.readString(Path.of("docs/configuration.md")));
-            Set<String> names = new TreeSet<>();
-            while (rows.find()) {
-                names.add(rows.group(1));
-            }
-            return names;
+            return Files.readString(file);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -6,6 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.twofold.testing.Http;
 import dev.twofold.testing.TestServer;
 import io.javalin.http.HandlerType;
+import io.swagger.v3.oas.models.SpecVersion;
+import io.swagger.v3.parser.OpenAPIV3Parser;
+import io.swagger.v3.parser.core.models.ParseOptions;
+import io.swagger.v3.parser.core.models.SwaggerParseResult;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
@@ -47,6 +51,19 @@ class OpenApiDocumentTest {
         assertThat(document.at("/info/title").asText()).isNotBlank();
         assertThat(document.at("/info/version").asText()).isNotBlank();
         assertThat(document.get("paths").size()).isGreaterThan(10);
+    }
+
+    @Test
+    void documentWhenParsedBySwaggerParserThenValidOpenApi31WithoutMessages() {
+        ParseOptions options = new ParseOptions();
+        options.setResolve(true);
+
+        SwaggerParseResult result = new OpenAPIV3Parser()
+                .readContents(document.toString(), null, options);
+
+        assertThat(result.getMessages()).as("swagger-parser's findings").isEmpty();
+        assertThat(result.getOpenAPI().getSpecVersion()).isEqualTo(SpecVersion.V31);
+        assertThat(result.getOpenAPI().getPaths()).hasSize(document.get("paths").size());
     }
 
     @Test

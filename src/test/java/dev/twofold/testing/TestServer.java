@@ -146,7 +146,7 @@ public final class TestServer implements AutoCloseable {
             dropSchema(schema);
         }
         if (ownsData) {
-            deleteDataDir(Path.of(server.services().settings().get("TWOFOLD_DATA_DIR", "")));
+            deleteDataDir(Path.of(server.services().settings().get("TWOFOLD_DATA_DIR").orElse("")));
         }
     }
 

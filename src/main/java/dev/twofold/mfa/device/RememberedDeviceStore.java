@@ -1,5 +1,6 @@
 package dev.twofold.mfa.device;
 
+import dev.twofold.server.Setting;
 import dev.twofold.crypto.Randoms;
 import dev.twofold.crypto.Secret;
 import dev.twofold.mfa.Authenticator;
@@ -38,7 +39,7 @@ public final class RememberedDeviceStore {
         this.services = services;
         this.authenticators = new AuthenticatorStore(services.database());
         this.lifetime = Duration.ofDays(services.settings()
-                .getInt("TWOFOLD_REMEMBER_DEVICE_DAYS", 30));
+                .getInt(Setting.REMEMBER_DEVICE_DAYS));
     }
 
     public Duration lifetime() {
