@@ -38,6 +38,9 @@ public final class TwofoldServer implements AutoCloseable {
     /** Builds and starts a node. */
     public static TwofoldServer start(Settings settings, Clock clock) {
         long started = System.nanoTime();
+        // Checked before anything opens: a refused start must not leave a port listening
+        // (the issuer is read again once the port is bound, for the development default).
+        settings.issuer(0);
         Services services = openServices(settings, clock);
         Database database = services.database();
         // First start generates an RSA key (CPU-bound); overlap it with building the routes.
@@ -102,8 +105,9 @@ public final class TwofoldServer implements AutoCloseable {
      * at-rest key and the password hasher. The administrative commands use them directly.
      */
     static Services openServices(Settings settings, Clock clock) {
-        Database database = Database.open(settings);
+        // The key before the database: a refused start leaves no connection pool behind.
         SecretBox box = EncryptionKeySource.secretBox(settings);
+        Database database = Database.open(settings);
         PasswordHasher passwords = new PasswordHasher(
                 settings.getInt(Setting.ARGON2_MEMORY_KIB),
                 settings.getInt(Setting.ARGON2_ITERATIONS),

@@ -12,6 +12,13 @@ import com.auth0.client.mgmt.types.CreateClientResponseContent;
 import com.auth0.client.mgmt.types.CreateUserRequestContent;
 import com.auth0.client.mgmt.types.CreateUserResponseContent;
 import com.auth0.json.auth.TokenHolder;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jwt.JWTParser;
+import com.nimbusds.oauth2.sdk.id.ClientID;
+import com.nimbusds.oauth2.sdk.id.Issuer;
+import com.nimbusds.openid.connect.sdk.claims.IDTokenClaimsSet;
+import com.nimbusds.openid.connect.sdk.op.OIDCProviderMetadata;
+import com.nimbusds.openid.connect.sdk.validators.IDTokenValidator;
 import dev.twofold.testing.TestServer;
 import java.util.List;
 import java.util.Map;
@@ -79,6 +86,19 @@ class Auth0SdkTest {
         assertThat(tokens.getIdToken()).isNotBlank();
         assertThat(management.users().get(user.getUserId().orElseThrow()).getEmail())
                 .contains("Sdk.User@Example.com");
+        IDTokenClaimsSet claims = validatedIdToken(tokens.getIdToken(),
+                client.getClientId().orElseThrow());
+        assertThat(claims.getSubject().getValue()).isEqualTo(user.getUserId().orElseThrow());
+    }
+
+    /** Nimbus's verdict: signature against the published JWKS, issuer, audience, expiry. */
+    private static IDTokenClaimsSet validatedIdToken(String idToken, String clientId)
+            throws Exception {
+        OIDCProviderMetadata metadata = OIDCProviderMetadata.resolve(
+                new Issuer(server.issuer()));
+        IDTokenValidator validator = new IDTokenValidator(metadata.getIssuer(),
+                new ClientID(clientId), JWSAlgorithm.RS256, metadata.getJWKSetURI().toURL());
+        return validator.validate(JWTParser.parse(idToken), null);
     }
 
     /** CASES.md BUG-25 step 4 through the SDK: another spelling of an address is refused. */
