@@ -42,6 +42,7 @@ public final class AttemptLimiter {
     }
 
     /** Throws 429 {@code too_many_attempts} when the user or the authenticator is locked. */
+    // Known gap: simultaneous wrong codes all pass this check before any is counted.
     public void requireNotLocked(String userId, Optional<String> authenticatorId) {
         long now = clock.millis();
         Optional<Long> until = subjects(userId, authenticatorId).stream()

@@ -82,7 +82,7 @@ class TokenEndpointFuzzTest {
         return -1;
     }
 
-    /** The JDK client refuses control characters in header values; the socket corpus covers them. */
+    /** The JDK client refuses control characters in headers; the socket corpus covers them. */
     private static String clean(String value) {
         StringBuilder out = new StringBuilder();
         value.chars().filter(c -> c >= 0x20 && c < 0x7F).forEach(c -> out.append((char) c));
