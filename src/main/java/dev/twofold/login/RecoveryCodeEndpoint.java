@@ -65,7 +65,7 @@ final class RecoveryCodeEndpoint {
             Authenticator entry = recoveryCodes.active(session.userId()).orElseThrow(() ->
                     ProtocolError.of(403, "unsupported_challenge_type", "This account has no"
                             + " recovery code; use another factor."));
-            limiter.requireNotLocked(session.userId(), Optional.of(entry.id()));
+            limiter.admit(session.userId(), Optional.of(entry.id()));
             Optional<String> next = RecoveryCodes.matches(entry,
                     form.single("recovery_code").orElse("")) ? rotate(session, entry)
                     : Optional.empty();

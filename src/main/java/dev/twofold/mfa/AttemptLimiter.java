@@ -27,6 +27,10 @@ public final class AttemptLimiter {
     private final AttemptCounters counters;
     private final Clock clock;
     private final MfaSettings settings;
+    /** The subjects whose lock the current request's admitted attempt started. */
+    private static final ThreadLocal<List<String>> LOCKS_STARTED_BY_THIS_ATTEMPT =
+            new ThreadLocal<>();
+
     private volatile Consumer<String> lockListener = subject -> { };
 
     public AttemptLimiter(Database database, Clock clock, MfaSettings settings) {
@@ -41,8 +45,10 @@ public final class AttemptLimiter {
         this.lockListener = listener;
     }
 
-    /** Throws 429 {@code too_many_attempts} when the user or the authenticator is locked. */
-    // Known gap: simultaneous wrong codes all pass this check before any is counted.
+    /**
+     * Throws 429 {@code too_many_attempts} when the user or the authenticator is locked;
+     * counts nothing. For steps that send a code; verifications use {@link #admit}.
+     */
     public void requireNotLocked(String userId, Optional<String> authenticatorId) {
         long now = clock.millis();
         Optional<Long> until = subjects(userId, authenticatorId).stream()
@@ -54,9 +60,46 @@ public final class AttemptLimiter {
         }
     }
 
-    /** Counts one failure on the user and the authenticator, in its own transaction. */
+    /**
+     * Counts an attempt on the user and the authenticator before its code is checked, and
+     * throws 429 {@code too_many_attempts} when either is locked. Counting first means that of
+     * any number of simultaneous guesses, on any nodes, at most the maximum are checked; a
+     * success clears the counts ({@link #recordSuccess}), a failure leaves them
+     * ({@link #recordFailure}). One transaction: a refused attempt counts nowhere.
+     */
+    public void admit(String userId, Optional<String> authenticatorId) {
+        long now = clock.millis();
+        List<String> lockStarted = database.inTransaction(handle -> {
+            List<String> started = new java.util.ArrayList<>();
+            for (String subject : subjects(userId, authenticatorId)) {
+                AttemptCounters.Admission admission = counters.admit(handle, subject, now,
+                        settings.lockout(), settings.maxFailures());
+                if (!admission.admitted()) {
+                    throw locked(Instant.ofEpochMilli(admission.lockedUntil().orElseThrow()),
+                            now);
+                }
+                if (admission.lockStarted()) {
+                    started.add(subject);
+                }
+            }
+            return started;
+        });
+        LOCKS_STARTED_BY_THIS_ATTEMPT.set(lockStarted);
+    }
+
+    /**
+     * The attempt admitted by {@link #admit} failed: it was counted already, and a lock that
+     * its count started is now reported. Without an admission (a caller that did not count
+     * first) the failure is counted here, in its own transaction.
+     */
     // Known gap: a concurrent double submit of a correct code also counts one failure.
     public void recordFailure(String userId, Optional<String> authenticatorId) {
+        List<String> started = LOCKS_STARTED_BY_THIS_ATTEMPT.get();
+        LOCKS_STARTED_BY_THIS_ATTEMPT.remove();
+        if (started != null) {
+            started.forEach(this::reportLock);
+            return;
+        }
         long now = clock.millis();
         database.inTransaction(handle -> {
             subjects(userId, authenticatorId).forEach(subject -> count(handle, subject, now));
@@ -64,9 +107,16 @@ public final class AttemptLimiter {
         });
     }
 
-    /** Clears the counters after a successful verification. */
+    /** Clears the counters (and a lock this attempt's count started) after a success. */
     public void recordSuccess(Handle handle, String userId, Optional<String> authenticatorId) {
+        LOCKS_STARTED_BY_THIS_ATTEMPT.remove();
         subjects(userId, authenticatorId).forEach(subject -> counters.clear(handle, subject));
+    }
+
+    private void reportLock(String subject) {
+        LOG.warn("Second-factor verification locked for {} after {} failures", subject,
+                settings.maxFailures());
+        lockListener.accept(subject);
     }
 
     private static List<String> subjects(String userId, Optional<String> authenticatorId) {

@@ -259,7 +259,7 @@ public final class BrowserMfa {
      */
     public Verification verify(MfaTransaction transaction, Authenticator authenticator,
                                String code) {
-        limiter.requireNotLocked(transaction.userId(), Optional.of(authenticator.id()));
+        limiter.admit(transaction.userId(), Optional.of(authenticator.id()));
         String entered = code.strip();
         Optional<Predicate<Handle>> spender =
                 authenticator.kind() == AuthenticatorKind.TOTP

@@ -49,7 +49,7 @@ public final class OobGrant implements Grant {
                 ProtocolError.invalidRequest("binding_code is required: send the 6-digit code"
                         + " that was sent to the user."));
         Authenticator authenticator = authenticator(challenge, transaction);
-        completion.limiter().requireNotLocked(transaction.userId(),
+        completion.limiter().admit(transaction.userId(),
                 Optional.of(authenticator.id()));
 
         if (!Secret.constantTimeEquals(challenge.bindingCodeHash(),

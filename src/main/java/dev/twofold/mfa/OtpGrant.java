@@ -48,6 +48,8 @@ public final class OtpGrant implements Grant {
         List<Authenticator> candidates = candidates(transaction);
         candidates.forEach(authenticator -> completion.limiter()
                 .requireNotLocked(transaction.userId(), Optional.of(authenticator.id())));
+        // Counted on the first candidate, where a wrong code is charged (refuse below).
+        completion.limiter().admit(transaction.userId(), Optional.of(candidates.get(0).id()));
 
         for (Authenticator authenticator : candidates) {
             OptionalLong step = TotpVerifier.DEFAULT.matchingStep(key(authenticator), otp,

@@ -41,7 +41,7 @@ public final class RecoveryCodeGrant implements Grant {
         Authenticator entry = recoveryCodes.active(transaction.userId()).orElseThrow(() ->
                 ProtocolError.of(400, "unsupported_challenge_type", "User does not have a"
                         + " recovery-code. Use another factor."));
-        completion.limiter().requireNotLocked(transaction.userId(), Optional.of(entry.id()));
+        completion.limiter().admit(transaction.userId(), Optional.of(entry.id()));
 
         if (!RecoveryCodes.matches(entry, entered)) {
             completion.refuse(transaction, entry, invalidCode());

@@ -62,6 +62,67 @@ public final class AttemptCounters {
         return changed == 1 ? Optional.of(until) : Optional.empty();
     }
 
+    /**
+     * The outcome of {@link #admit}: whether the attempt may be verified, when the lock that
+     * refused it ends, and whether this attempt's count started a lock.
+     */
+    public record Admission(boolean admitted, Optional<Long> lockedUntil, boolean lockStarted) {
+    }
+
+    /**
+     * Counts an attempt before it is verified, under the subject's row lock, so that of many
+     * simultaneous attempts at most the maximum are verified, on every node (a success clears
+     * the count afterwards). Refused, and not counted, while the subject is locked; the
+     * attempt that reaches the maximum is admitted and starts the lock itself.
+     */
+    public Admission admit(Handle handle, String subject, long now, Duration window,
+                           int maxFailures) {
+        Counter counter = lockedRow(handle, subject, now);
+        if (counter.lockedUntil() != null && counter.lockedUntil() > now) {
+            return new Admission(false, Optional.of(counter.lockedUntil()), false);
+        }
+        boolean fresh = counter.windowStartedAt() < now - window.toMillis()
+                || counter.lockedUntil() != null;
+        int failures = (fresh ? 0 : counter.failures()) + 1;
+        Long lockedUntil = failures >= maxFailures ? now + window.toMillis() : null;
+        handle.createUpdate("UPDATE attempt_counters SET failures = :failures,"
+                        + " window_started_at = :started, locked_until = :locked"
+                        + " WHERE subject = :subject")
+                .bind("failures", failures)
+                .bind("started", fresh ? now : counter.windowStartedAt())
+                .bind("locked", lockedUntil).bind("subject", subject).execute();
+        return new Admission(true, Optional.ofNullable(lockedUntil), lockedUntil != null);
+    }
+
+    private record Counter(int failures, long windowStartedAt, Long lockedUntil) {
+    }
+
+    /**
+     * The subject's row, created when missing and locked for this transaction. A success on
+     * another connection may delete the row between the insert and the lock; then it is
+     * created again.
+     */
+    private static Counter lockedRow(Handle handle, String subject, long now) {
+        for (int attempt = 0; ; attempt++) {
+            handle.createUpdate("INSERT INTO attempt_counters (subject, failures,"
+                            + " window_started_at) VALUES (:subject, 0, :now)"
+                            + " ON CONFLICT DO NOTHING")
+                    .bind("subject", subject).bind("now", now).execute();
+            Optional<Counter> counter = handle.createQuery("SELECT failures,"
+                            + " window_started_at, locked_until FROM attempt_counters"
+                            + " WHERE subject = :subject FOR UPDATE")
+                    .bind("subject", subject)
+                    .map((row, context) -> new Counter(row.getInt("failures"),
+                            row.getLong("window_started_at"),
+                            (Long) row.getObject("locked_until", Long.class)))
+                    .findOne();
+            if (counter.isPresent() || attempt == 10) {
+                return counter.orElseThrow(() -> new IllegalStateException(
+                        "Attempt counter " + subject + " vanished ten times in a row"));
+            }
+        }
+    }
+
     /** Forgets a subject's failures and lock. */
     public void clear(Handle handle, String subject) {
         handle.createUpdate("DELETE FROM attempt_counters WHERE subject = :subject")

@@ -112,6 +112,27 @@ class GuessingTest {
     }
 
     /**
+     * Each attempt is counted before its code is checked, so of many guesses sent at once only
+     * the limit's worth are checked (answered 400) and the rest are refused unchecked with 429:
+     * an attacker gains nothing by sending in parallel, on one node or several.
+     */
+    @Test
+    void guessingWhenTwoAndAHalfLimitsArriveAtOnceThenOnlyTheLimitIsChecked() {
+        Instant at = MfaClient.midStep(Instant.now()).plus(LOCKOUT.multipliedBy(20));
+        Target target = enrolledTarget(at);
+        nodes.clock().freezeAt(at);
+
+        List<Integer> statuses = wrongOtpGuessesAtOnce(target, at, MAX_FAILURES * 5 / 2);
+
+        assertThat(statuses.stream().filter(status -> status == 400).count())
+                .as("guesses checked, of " + statuses).isEqualTo(MAX_FAILURES);
+        assertThat(statuses.stream().filter(status -> status == 429).count())
+                .isEqualTo(MAX_FAILURES * 3 / 2);
+        assertLocked(target, at);
+        nodes.clock().unfreeze();
+    }
+
+    /**
      * Makes {@code total} wrong guesses in rounds of {@link #MAX_FAILURES} sent at once from
      * as many threads, each on its own mfa_token, cycling through the three grants and the
      * three nodes; after each full round the right code must be refused with 429, and the
@@ -164,6 +185,27 @@ class GuessingTest {
     }
 
     /** {@code n} wrong guesses released together; their statuses. */
+    /** {@code n} wrong mfa-otp guesses at once, each on its own mfa_token; their statuses. */
+    private static List<Integer> wrongOtpGuessesAtOnce(Target target, Instant at, int n) {
+        SecureRandom random = new SecureRandom();
+        List<Callable<Integer>> guesses = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String mfaToken = mfa.mfaToken(target.email());
+            String wrong = MfaClient.wrongCode(target.secret(), at, random.nextInt());
+            guesses.add(() -> mfa.otpGrant(mfaToken, wrong).status());
+        }
+        List<Integer> statuses = new ArrayList<>();
+        // One thread per guess, so that all of them are in flight together.
+        try (ExecutorService all = Executors.newFixedThreadPool(n)) {
+            for (Future<Integer> status : all.invokeAll(guesses)) {
+                statuses.add(status.get());
+            }
+        } catch (InterruptedException | ExecutionException e) {
+            throw new AssertionError("A guess failed: " + e, e);
+        }
+        return statuses;
+    }
+
     private static List<Integer> wrongGuessesAtOnce(Target target, Instant at, int n) {
         List<Callable<Integer>> guesses = new ArrayList<>();
         for (int i = 0; i < n; i++) {
