@@ -13,12 +13,12 @@ import java.util.UUID;
  * RFC 9068 JWT, typ at+jwt, signed with the node's active key), for tests that exercise the
  * API itself rather than the token endpoint.
  */
-final class ManagementTokens {
+public final class ManagementTokens {
 
     private ManagementTokens() {
     }
 
-    static String all(TestServer server) {
+    public static String all(TestServer server) {
         return withScopes(server, ManagementScopes.ALL);
     }
 
