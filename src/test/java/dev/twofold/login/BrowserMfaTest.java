@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
 import dev.twofold.mfa.Authenticator;
 import dev.twofold.mfa.AuthenticatorKind;
 import dev.twofold.mfa.AuthenticatorStore;
@@ -198,7 +197,7 @@ class BrowserMfaTest {
                 "grant_type", "authorization_code", "client_id", "spa", "code", code,
                 "redirect_uri", Fixtures.REDIRECT_URI, "code_verifier", VERIFIER));
         assertThat(tokens.status()).as(tokens.body()).isEqualTo(200);
-        return SignedJWT.parse(tokens.text("id_token")).getJWTClaimsSet();
+        return VerifiedTokens.idTokenMatchingAccessToken(server, tokens);
     }
 
     /** The current page at phone and desktop size, for people to look at. */
