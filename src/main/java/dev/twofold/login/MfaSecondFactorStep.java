@@ -10,7 +10,9 @@ import dev.twofold.server.Services;
  * {@code max_age} goes on; a second factor older than {@code max_age} is asked again
  * (step-up). Otherwise, when the policy (or {@code acr_values}) asks, the browser is sent to
  * the challenge page, unless it is a remembered device of this user and client and the
- * request neither names the multi-factor acr nor targets the MFA API. Thread-safe.
+ * request neither names the multi-factor acr nor targets the MFA API. {@code prompt=login}
+ * forces both factors: after the fresh password, a user with an active factor is challenged
+ * whatever the policy says, and a remembered device is never honoured. Thread-safe.
  */
 final class MfaSecondFactorStep implements SecondFactorStep {
 
@@ -35,6 +37,9 @@ final class MfaSecondFactorStep implements SecondFactorStep {
             }
             return challenge(context);
         }
+        if (freshLogin(context) && policy.hasActiveFactor(context.user().userId())) {
+            return challenge(context);
+        }
         if (!policy.requiresSecondFactor(context.user().userId(), context.client(),
                 request.audience(), request.acrValues())) {
             return new Decision.NotRequired();
@@ -47,10 +52,18 @@ final class MfaSecondFactorStep implements SecondFactorStep {
         return challenge(context);
     }
 
-    /** Never when the app asked for the multi-factor acr or for a token of the MFA API. */
+    /** OIDC Core §3.1.2.1 prompt=login: the app asks the user to prove every factor again. */
+    private static boolean freshLogin(Context context) {
+        return context.pending().request().prompt().contains("login");
+    }
+
+    /**
+     * Never under prompt=login, nor when the app asked for the multi-factor acr or for a token
+     * of the MFA API.
+     */
     private boolean mayUseRememberedDevice(Context context) {
         var request = context.pending().request();
-        return devices.mayApply(request.audience(), request.acrValues());
+        return !freshLogin(context) && devices.mayApply(request.audience(), request.acrValues());
     }
 
     private Decision challenge(Context context) {

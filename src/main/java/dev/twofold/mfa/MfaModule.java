@@ -1,6 +1,5 @@
 package dev.twofold.mfa;
 
-import dev.twofold.mfa.device.RememberDeviceGrant;
 import dev.twofold.mfa.device.RememberedDeviceStore;
 import dev.twofold.mfa.device.RememberedDevicesEndpoint;
 import dev.twofold.mfa.oob.OobChallenges;
@@ -46,12 +45,9 @@ public final class MfaModule {
         RememberedDeviceStore devices = new RememberedDeviceStore(services);
         services.mfaGate(new PolicyMfaGate(new MfaPolicy(services, authenticators, factors),
                 transactions, devices));
-        services.addGrant(new RememberDeviceGrant(
-                new OtpGrant(services, completion, authenticators, factors), reader, devices));
-        services.addGrant(new RememberDeviceGrant(
-                new OobGrant(services, completion, authenticators, challenges), reader, devices));
-        services.addGrant(new RememberDeviceGrant(
-                new RecoveryCodeGrant(completion, recoveryCodes), reader, devices));
+        services.addGrant(new OtpGrant(services, completion, authenticators, factors));
+        services.addGrant(new OobGrant(services, completion, authenticators, challenges));
+        services.addGrant(new RecoveryCodeGrant(completion, recoveryCodes));
 
         AssociateEndpoint associate = new AssociateEndpoint(services, reader, clientCheck,
                 authenticators, recoveryCodes, challenges, factors, settings);

@@ -50,6 +50,11 @@ public final class MfaPolicy {
                         && authenticators.hasActiveFactor(userId));
     }
 
+    /** Whether the user has a confirmed factor other than a recovery code alone. */
+    public boolean hasActiveFactor(String userId) {
+        return authenticators.hasActiveFactor(userId);
+    }
+
     /** Whether {@code acr_values} names the multi-factor acr. */
     public static boolean asksForMultiFactor(Optional<String> acrValues) {
         return acrValues.stream()

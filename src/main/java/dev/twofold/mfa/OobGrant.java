@@ -56,7 +56,7 @@ public final class OobGrant implements Grant {
                 Randoms.sha256(bindingCode.trim()))) {
             completion.refuse(transaction, authenticator, invalidBindingCode());
         }
-        return completion.complete(transaction, authenticator,
+        return completion.complete(request, transaction, authenticator,
                 handle -> challenges.spend(handle, challenge), invalidBindingCode());
     }
 

@@ -55,7 +55,7 @@ public final class OtpGrant implements Grant {
             OptionalLong step = TotpVerifier.DEFAULT.matchingStep(key(authenticator), otp,
                     services.clock().instant());
             if (step.isPresent()) {
-                return completion.complete(transaction, authenticator,
+                return completion.complete(request, transaction, authenticator,
                         handle -> authenticators.spendStep(handle, authenticator.id(),
                                 step.getAsLong(), services.clock().millis()),
                         invalidOtp());

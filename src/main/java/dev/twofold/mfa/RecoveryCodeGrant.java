@@ -47,7 +47,7 @@ public final class RecoveryCodeGrant implements Grant {
             completion.refuse(transaction, entry, invalidCode());
         }
         AtomicReference<String> next = new AtomicReference<>();
-        TokenResponse response = completion.complete(transaction, entry, handle -> {
+        TokenResponse response = completion.complete(request, transaction, entry, handle -> {
             Optional<String> rotated = recoveryCodes.rotate(handle, entry);
             rotated.ifPresent(next::set);
             return rotated.isPresent();

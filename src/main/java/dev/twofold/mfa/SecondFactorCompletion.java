@@ -1,5 +1,6 @@
 package dev.twofold.mfa;
 
+import dev.twofold.mfa.device.RememberedDeviceStore;
 import dev.twofold.mfa.recovery.RecoveryCodes;
 import dev.twofold.oauth.Authentication;
 import dev.twofold.oauth.TokenRequest;
@@ -32,6 +33,7 @@ public final class SecondFactorCompletion {
     private final MfaTransactionStore transactions;
     private final AttemptLimiter limiter;
     private final MfaAudit audit;
+    private final RememberedDeviceStore devices;
 
     public SecondFactorCompletion(Services services, MfaTokenReader reader,
                                   AuthenticatorStore authenticators, RecoveryCodes recoveryCodes,
@@ -43,6 +45,7 @@ public final class SecondFactorCompletion {
         this.transactions = transactions;
         this.limiter = limiter;
         this.audit = new MfaAudit(services);
+        this.devices = new RememberedDeviceStore(services);
     }
 
     /** The transaction of the request's {@code mfa_token}, for the authenticated client. */
@@ -72,16 +75,19 @@ public final class SecondFactorCompletion {
     /**
      * Spends the proved factor with {@code spendFactor} (a conditional update; false when a
      * concurrent request or an earlier one used it) and everything else single-use, then
-     * issues tokens whose {@code amr} names the factor. A lost race reads like a wrong code.
+     * issues tokens whose {@code amr} names the factor and, with {@code remember_device=true},
+     * a {@code device_token}. A lost race reads like a wrong code.
      */
-    public TokenResponse complete(MfaTransaction transaction, Authenticator authenticator,
-                                  Predicate<Handle> spendFactor, ProtocolError wrongCode) {
+    public TokenResponse complete(TokenRequest request, MfaTransaction transaction,
+                                  Authenticator authenticator, Predicate<Handle> spendFactor,
+                                  ProtocolError wrongCode) {
+        boolean remember = request.params().flag("remember_device").orElse(false);
         Authentication proved = transaction.authentication()
                 .withSecondFactor(authenticator.kind().amr(), services.clock().instant());
-        // Spending and issuing commit together: a crash in between leaves the code unspent.
+        // Spending, issuing and remembering commit together: a crash leaves the code unspent.
         Optional<TokenResponse> issued = services.database().inTransaction(handle ->
                 spendSteps(handle, transaction, authenticator, spendFactor)
-                        ? Optional.of(services.tokenIssuer().issue(handle, proved))
+                        ? Optional.of(issue(handle, proved, remember))
                         : Optional.empty());
         if (issued.isEmpty()) {
             LOG.warn("A correct second-factor code for authenticator {} was used already"
@@ -106,6 +112,16 @@ public final class SecondFactorCompletion {
             audited(transaction, authenticator);
         }
         return spent;
+    }
+
+    /** The tokens, and the device_token that a later password grant may send. */
+    private TokenResponse issue(Handle handle, Authentication proved, boolean remember) {
+        TokenResponse response = services.tokenIssuer().issue(handle, proved);
+        if (!remember) {
+            return response;
+        }
+        return response.withExtra("device_token", devices.remember(handle, proved.userId(),
+                proved.clientId(), RememberedDeviceStore.API));
     }
 
     private void audited(MfaTransaction transaction, Authenticator authenticator) {

@@ -4,12 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.nimbusds.jose.crypto.factories.DefaultJWSVerifierFactory;
-import com.nimbusds.jose.jwk.AsymmetricJWK;
-import com.nimbusds.jose.jwk.JWK;
-import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
 import dev.twofold.mfa.Authenticator;
 import dev.twofold.mfa.AuthenticatorKind;
 import dev.twofold.mfa.AuthenticatorStore;
@@ -299,7 +294,9 @@ class BrowserMfaFactorsTest {
         signIn(user, "t3");
         assertThat(browser.findElement(By.id("destination-email")).getAttribute("value"))
                 .isEqualTo("enroll-email@example.com");
+        chromium.screenshots("mfa-enroll-email");
         submitEnrollment("email");
+        chromium.screenshots("mfa-enroll-email-code");
 
         typeCode(lastCode("enroll-email@example.com"));
         browser.findElement(By.cssSelector("button[type=submit]")).click();
@@ -454,13 +451,7 @@ class BrowserMfaFactorsTest {
                 "grant_type", "authorization_code", "client_id", "spa", "code", code,
                 "redirect_uri", Fixtures.REDIRECT_URI, "code_verifier", VERIFIER));
         assertThat(tokens.status()).as(tokens.body()).isEqualTo(200);
-        SignedJWT idToken = SignedJWT.parse(tokens.text("id_token"));
-        JWK key = JWKSet.parse(server.http().get("/.well-known/jwks.json").body())
-                .getKeyByKeyId(idToken.getHeader().getKeyID());
-        assertThat(idToken.verify(new DefaultJWSVerifierFactory().createJWSVerifier(
-                idToken.getHeader(), ((AsymmetricJWK) key).toPublicKey()))).isTrue();
-        JWTClaimsSet claims = idToken.getJWTClaimsSet();
-        assertThat(claims.getIssuer()).isEqualTo(server.issuer());
+        JWTClaimsSet claims = VerifiedTokens.idTokenMatchingAccessToken(server, tokens);
         assertThat(claims.getAudience()).containsExactly("spa");
         return claims;
     }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
 import dev.twofold.mfa.Authenticator;
 import dev.twofold.mfa.AuthenticatorKind;
 import dev.twofold.mfa.AuthenticatorStore;
@@ -182,6 +181,12 @@ class BrowserMfaTest {
                         ? driver.getCurrentUrl() : null);
     }
 
+    /** Drops the session cookie but keeps the remembered-browser cookie. */
+    private static void forgetSession() {
+        browser.get(server.issuer() + ".well-known/openid-configuration");
+        browser.manage().deleteCookieNamed(Cookies.SESSION);
+    }
+
     private static boolean onMfaPage() {
         return browser.getCurrentUrl().startsWith(server.issuer() + "login/mfa");
     }
@@ -192,7 +197,7 @@ class BrowserMfaTest {
                 "grant_type", "authorization_code", "client_id", "spa", "code", code,
                 "redirect_uri", Fixtures.REDIRECT_URI, "code_verifier", VERIFIER));
         assertThat(tokens.status()).as(tokens.body()).isEqualTo(200);
-        return SignedJWT.parse(tokens.text("id_token")).getJWTClaimsSet();
+        return VerifiedTokens.idTokenMatchingAccessToken(server, tokens);
     }
 
     /** The current page at phone and desktop size, for people to look at. */
@@ -227,13 +232,15 @@ class BrowserMfaTest {
 
     @Test
     @Order(2)
-    void loginWhenBrowserRememberedThenPasswordOnly() throws Exception {
-        authorize("b2", "prompt", "login");
+    void loginWhenBrowserRememberedAndSessionGoneThenPasswordOnly() throws Exception {
+        forgetSession();
+        authorize("b2");
         password(Fixtures.ALICE, Fixtures.ALICE_PASSWORD);
 
         JWTClaimsSet claims = idToken(callback());
 
         assertThat(claims.getStringListClaim("amr")).containsExactly("pwd");
+        screenshots("remembered-browser-callback");
     }
 
     @Test
@@ -242,6 +249,7 @@ class BrowserMfaTest {
         server.clock().advance(Duration.ofMinutes(2));
         authorize("b3", "acr_values", Authentication.ACR_MFA);
         assertThat(onMfaPage()).as(browser.getCurrentUrl()).isTrue();
+        screenshots("mfa-step-up-acr");
 
         code(totp(0), false);
 
@@ -255,6 +263,7 @@ class BrowserMfaTest {
         long steppedUpAfter = server.clock().instant().getEpochSecond();
         authorize("b4", "max_age", "120");
         assertThat(onMfaPage()).as(browser.getCurrentUrl()).isTrue();
+        screenshots("mfa-step-up-max-age");
 
         code(totp(0), false);
 
@@ -265,6 +274,29 @@ class BrowserMfaTest {
 
     @Test
     @Order(5)
+    void authorizeWhenPromptLoginInLiveMfaSessionThenPasswordAndFreshSecondFactor()
+            throws Exception {
+        server.clock().advance(Duration.ofMinutes(2));
+        long loginAfter = server.clock().instant().getEpochSecond();
+        authorize("b6", "prompt", "login");
+        waitFor(By.id("password"));
+        assertThat(browser.getCurrentUrl()).startsWith(server.issuer() + "login?request=");
+        password(Fixtures.ALICE, Fixtures.ALICE_PASSWORD);
+        waitFor(By.id("otp"));
+        assertThat(onMfaPage()).as(browser.getCurrentUrl()).isTrue();
+        screenshots("mfa-prompt-login");
+
+        code(totp(0), false);
+
+        JWTClaimsSet claims = idToken(callback());
+        assertThat(claims.getStringListClaim("amr")).contains("pwd", "otp", "mfa");
+        assertThat(claims.getStringClaim("acr")).isEqualTo(Authentication.ACR_MFA);
+        assertThat(claims.getDateClaim("auth_time").toInstant().getEpochSecond())
+                .isGreaterThanOrEqualTo(loginAfter);
+    }
+
+    @Test
+    @Order(6)
     void challengeWhenWrongCodesThenErrorThenLockOutMessage() throws Exception {
         server.clock().advance(Duration.ofMinutes(2));
         authorize("b5", "prompt", "login");

@@ -40,6 +40,13 @@ public final class HostedLoginClient {
         return cookies;
     }
 
+    /** Forgets the session cookie, as after the browser was closed; keeps the others. */
+    public void forgetSession() {
+        var store = cookies.getCookieStore();
+        store.getCookies().stream().filter(cookie -> cookie.getName().endsWith(Cookies.SESSION))
+                .toList().forEach(cookie -> store.remove(null, cookie));
+    }
+
     /** {@code GET /authorize} with the given query parameters (form-encoded). */
     public Http.Answer authorize(Map<String, String> parameters) {
         return get(issuer + "authorize?" + Http.form(parameters));

@@ -40,6 +40,16 @@ class MfaHostedFormsTest {
     /** A signed-in browser on the enrollment page of a user without factors. */
     private record Page(HostedLoginClient browser, String request, String csrf) {
 
+        /** The page a form answer shows: itself, or the page its redirect points to. */
+        Http.Answer shown(Http.Answer answer) {
+            String location = answer.header("Location");
+            if (answer.status() / 100 != 3 || location == null) {
+                return answer;
+            }
+            return browser.get(location.startsWith("http") ? location
+                    : server.issuer() + location.replaceFirst("^/", ""));
+        }
+
         Http.Answer post(String path, String... fields) {
             Map<String, String> form = new LinkedHashMap<>();
             form.put("request", request);
@@ -77,6 +87,86 @@ class MfaHostedFormsTest {
         assertThat(answer.status()).as(answer.body()).isEqualTo(status);
         assertThat(answer.body()).doesNotContain("Exception", "at dev.twofold", "at io.javalin")
                 .contains("<html");
+    }
+
+    /** The headers every hosted page must carry (HostedLoginTest pins the exact CSP). */
+    private static void assertSecurityHeaders(Http.Answer page, String which) {
+        assertThat(page.status()).as(which + ": " + page.body()).isBetween(200, 299);
+        assertThat(page.header("Content-Security-Policy")).as(which)
+                .startsWith("default-src 'none';").contains("frame-ancestors 'none'",
+                        "form-action 'self'", "base-uri 'none'")
+                .doesNotContain("unsafe-inline", "unsafe-eval");
+        assertThat(page.header("X-Content-Type-Options")).as(which).isEqualTo("nosniff");
+        assertThat(page.header("X-Frame-Options")).as(which).isEqualTo("DENY");
+        assertThat(page.header("Referrer-Policy")).as(which).isEqualTo("no-referrer");
+        assertThat(page.header("Cache-Control")).as(which).isEqualTo("no-store");
+    }
+
+    @Test
+    void mfaPagesWhenShownThenStrictCspAndSecurityHeadersOnEach() throws Exception {
+        Page choice = enrollmentPage();
+        Http.Answer choicePage = choice.browser().get(server.issuer() + "login/mfa?request="
+                + choice.request());
+        Http.Answer totp = enrolled(enrollmentPage(), "factor", "otp");
+        Http.Answer sms = enrolled(enrollmentPage(), "factor", "sms",
+                "phone_number", "+15555550193");
+        Http.Answer email = enrolled(enrollmentPage(), "factor", "email");
+        Page entry = enrollmentPage();
+        Http.Answer recoveryEntry = entry.browser().get(server.issuer()
+                + "login/mfa/recovery?request=" + entry.request());
+        Page confirming = enrollmentPage();
+        Http.Answer setup = enrolled(confirming, "factor", "otp");
+        String secret = text(setup.body(), "id=\"totp-secret\">([^<]*)<").replace(" ", "");
+        Http.Answer recoveryShown = confirming.post("login/mfa", "authenticator_id",
+                hidden(setup.body(), "authenticator_id"), "otp",
+                dev.twofold.mfa.MfaApi.totp(secret, server.clock().instant()));
+        recoveryShown = confirming.shown(recoveryShown);
+
+        assertSecurityHeaders(choicePage, "enrollment choice");
+        assertSecurityHeaders(totp, "TOTP enrollment");
+        assertSecurityHeaders(sms, "SMS enrollment code");
+        assertSecurityHeaders(email, "email enrollment code");
+        assertSecurityHeaders(recoveryEntry, "recovery-code entry");
+        assertThat(recoveryShown.body()).as("recovery code shown")
+                .contains("login/mfa/continue\">");
+        assertSecurityHeaders(recoveryShown, "recovery code shown");
+    }
+
+    @Test
+    void sendWhenCsrfWrongThenForbiddenAndNoSecondCodeSent() {
+        Page page = enrollmentPage();
+        Http.Answer code = enrolled(page, "factor", "sms", "phone_number", "+15555550194");
+        int sentBefore = server.http().get("/dev/outbox?to=%2B15555550194").json().size();
+
+        Http.Answer answer = page.post("login/mfa/send", "csrf", "A".repeat(43),
+                "authenticator_id", hidden(code.body(), "authenticator_id"));
+
+        assertThat(sentBefore).isEqualTo(1);
+        assertRefused(answer, 403);
+        assertThat(server.http().get("/dev/outbox?to=%2B15555550194").json()).hasSize(1);
+    }
+
+    @Test
+    void recoveryFormsWhenCsrfWrongThenForbidden() {
+        Page page = enrollmentPage();
+
+        Http.Answer entry = page.post("login/mfa/recovery", "csrf", "A".repeat(43),
+                "recovery_code", "ABCDEFGHJKLMNPQRSTUVWXYZ");
+        Http.Answer proceed = page.post("login/mfa/continue", "csrf", "A".repeat(43),
+                "saved", "yes");
+
+        assertRefused(entry, 403);
+        assertRefused(proceed, 403);
+    }
+
+    private static Http.Answer enrolled(Page page, String... fields) {
+        return page.shown(page.post("login/mfa/enroll", fields));
+    }
+
+    private static String text(String html, String pattern) {
+        Matcher matcher = Pattern.compile(pattern).matcher(html);
+        assertThat(matcher.find()).as(pattern + " in " + html).isTrue();
+        return matcher.group(1);
     }
 
     @Test

@@ -295,7 +295,8 @@ class MfaHostedPageTest {
         rememberingUser("dora.remember@example.com");
         HostedLoginClient browser = loginRemembering("dora.remember@example.com");
 
-        String location = browser.login(request("prompt", "login"),
+        browser.forgetSession();
+        String location = browser.login(request(),
                 "dora.remember@example.com", "Remember-Password-1");
 
         assertThat(location).startsWith(Fixtures.REDIRECT_URI + "?code=");
@@ -306,8 +307,8 @@ class MfaHostedPageTest {
         rememberingUser("erin.remember@example.com");
         HostedLoginClient browser = loginRemembering("erin.remember@example.com");
 
-        String location = browser.login(request("prompt", "login", "acr_values",
-                Authentication.ACR_MFA), "erin.remember@example.com", "Remember-Password-1");
+        browser.forgetSession();
+        String location = browser.login(request("acr_values", Authentication.ACR_MFA), "erin.remember@example.com", "Remember-Password-1");
 
         assertThat(location).startsWith(server.issuer() + "login/mfa?request=");
     }
@@ -318,7 +319,8 @@ class MfaHostedPageTest {
         rememberingUser("gail.remember@example.com");
         HostedLoginClient browser = loginRemembering("finn.remember@example.com");
 
-        String location = browser.login(request("prompt", "login"),
+        browser.forgetSession();
+        String location = browser.login(request(),
                 "gail.remember@example.com", "Remember-Password-1");
 
         assertThat(location).startsWith(server.issuer() + "login/mfa?request=");
@@ -330,10 +332,40 @@ class MfaHostedPageTest {
         HostedLoginClient browser = loginRemembering("hugo.remember@example.com");
         enrollTotp(server.server().services(), hugo.userId());
 
-        String location = browser.login(request("prompt", "login"),
+        browser.forgetSession();
+        String location = browser.login(request(),
                 "hugo.remember@example.com", "Remember-Password-1");
 
         assertThat(location).startsWith(server.issuer() + "login/mfa?request=");
+    }
+
+    @Test
+    void loginWhenDeviceRememberedButPromptLoginThenPasswordThenChallenge() throws Exception {
+        rememberingUser("jan.remember@example.com");
+        HostedLoginClient browser = loginRemembering("jan.remember@example.com");
+
+        String location = browser.login(request("prompt", "login"),
+                "jan.remember@example.com", "Remember-Password-1");
+
+        assertThat(location).startsWith(server.issuer() + "login/mfa?request=");
+    }
+
+    @Test
+    void loginWhenPromptLoginAndPolicyNeverButUserHasFactorThenChallenge() throws Exception {
+        server.fixtures().mfaPolicy("never");
+        try {
+            rememberingUser("kim.prompt@example.com");
+            HostedLoginClient browser = new HostedLoginClient(server.issuer());
+            assertThat(browser.login(request(), "kim.prompt@example.com",
+                    "Remember-Password-1")).startsWith(Fixtures.REDIRECT_URI + "?code=");
+
+            String location = browser.login(request("prompt", "login"),
+                    "kim.prompt@example.com", "Remember-Password-1");
+
+            assertThat(location).startsWith(server.issuer() + "login/mfa?request=");
+        } finally {
+            server.fixtures().mfaPolicy("all-applications");
+        }
     }
 
     @Test

@@ -4,6 +4,7 @@ import dev.twofold.server.Setting;
 import dev.twofold.crypto.Randoms;
 import dev.twofold.crypto.Secret;
 import dev.twofold.mfa.Authenticator;
+import dev.twofold.mfa.AuthenticatorKind;
 import dev.twofold.mfa.AuthenticatorStore;
 import dev.twofold.mfa.MfaPolicy;
 import dev.twofold.server.Services;
@@ -15,6 +16,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,18 +48,26 @@ public final class RememberedDeviceStore {
         return lifetime;
     }
 
-    /** Remembers a device; returns the value to hand to it once. */
+    /** Remembers a device in its own transaction; returns the value to hand to it once. */
     public String remember(String userId, String clientId, String kind) {
+        return services.database().inTransaction(handle ->
+                remember(handle, userId, clientId, kind));
+    }
+
+    /**
+     * Remembers a device inside the caller's transaction (an MFA grant's, so that the tokens
+     * and the device_token commit together); its factor set is read on the same handle.
+     */
+    public String remember(Handle handle, String userId, String clientId, String kind) {
         String value = Randoms.token(API.equals(kind) ? "dt_" : "rd_");
         long now = services.clock().millis();
-        services.database().inTransaction(handle -> handle.createUpdate("INSERT INTO"
-                + " remembered_devices (id, token_hash, user_id, client_id, kind, factors_hash,"
-                + " created_at, expires_at) VALUES (:id, :hash, :userId, :clientId, :kind,"
-                + " :factors, :now, :expiresAt)")
+        handle.createUpdate("INSERT INTO remembered_devices (id, token_hash, user_id,"
+                + " client_id, kind, factors_hash, created_at, expires_at) VALUES (:id, :hash,"
+                + " :userId, :clientId, :kind, :factors, :now, :expiresAt)")
                 .bind("id", Randoms.id("rdev_")).bind("hash", Randoms.sha256(value))
                 .bind("userId", userId).bind("clientId", clientId).bind("kind", kind)
-                .bind("factors", factorsHash(userId)).bind("now", now)
-                .bind("expiresAt", now + lifetime.toMillis()).execute());
+                .bind("factors", factorsHash(authenticators.list(handle, userId)))
+                .bind("now", now).bind("expiresAt", now + lifetime.toMillis()).execute();
         return value;
     }
 
@@ -78,10 +88,7 @@ public final class RememberedDeviceStore {
         boolean live = row.filter(found -> Secret.constantTimeEquals(found.hash(), hash))
                 .filter(found -> found.device().userId().equals(user.userId())
                         && found.device().clientId().equals(clientId))
-                .filter(found -> user.passwordChangedAt()
-                        .map(changed -> changed <= found.device().createdAt().toEpochMilli())
-                        .orElse(true))
-                .filter(found -> found.factorsHash().equals(factorsHash(user.userId())))
+                .filter(found -> stillValid(found, user, factorsHash(user.userId())))
                 .isPresent();
         if (!live) {
             LOG.debug("A remembered device was not honoured for client {}", clientId);
@@ -104,14 +111,33 @@ public final class RememberedDeviceStore {
                 && audience.filter(services.mfaAudience()::equals).isEmpty();
     }
 
-    /** The user's live remembered devices, newest first. */
+    /**
+     * The user's remembered devices that would still be honoured, newest first: not revoked,
+     * not expired, not older than the last password change, and remembered with today's set
+     * of active factors.
+     */
     public List<RememberedDevice> list(String userId) {
+        Optional<User> user = services.users().find(userId);
+        if (user.isEmpty()) {
+            return List.of();
+        }
+        String factors = factorsHash(userId);
         return services.database().withHandle(handle -> handle.createQuery(
                 "SELECT * FROM remembered_devices WHERE user_id = :userId"
                         + " AND revoked_at IS NULL AND expires_at > :now"
                         + " ORDER BY created_at DESC, id")
                 .bind("userId", userId).bind("now", services.clock().millis())
-                .map((result, context) -> Row.of(result).device()).list());
+                .map((result, context) -> Row.of(result)).list()).stream()
+                .filter(row -> stillValid(row, user.get(), factors))
+                .map(Row::device).toList();
+    }
+
+    /** Neither a password change after it nor a change of the user's active factors. */
+    private static boolean stillValid(Row row, User user, String currentFactorsHash) {
+        boolean passwordUnchanged = user.passwordChangedAt()
+                .map(changed -> changed <= row.device().createdAt().toEpochMilli())
+                .orElse(true);
+        return passwordUnchanged && row.factorsHash().equals(currentFactorsHash);
     }
 
     /** Revokes one device of the user; true if a live one was revoked. */
@@ -132,7 +158,13 @@ public final class RememberedDeviceStore {
     }
 
     private String factorsHash(String userId) {
-        return Randoms.sha256(authenticators.activeFactors(userId).stream()
+        return factorsHash(authenticators.list(userId));
+    }
+
+    /** The SHA-256 of the sorted ids of the active factors (recovery codes left out). */
+    private static String factorsHash(List<Authenticator> all) {
+        return Randoms.sha256(all.stream().filter(Authenticator::active)
+                .filter(authenticator -> authenticator.kind() != AuthenticatorKind.RECOVERY_CODE)
                 .map(Authenticator::id).sorted().collect(Collectors.joining(",")));
     }
 

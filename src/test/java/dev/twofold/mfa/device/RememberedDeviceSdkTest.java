@@ -16,10 +16,13 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import dev.twofold.mfa.Authenticator;
 import dev.twofold.mfa.AuthenticatorKind;
 import dev.twofold.mfa.AuthenticatorStore;
+import dev.twofold.management.ManagementTokens;
 import dev.twofold.mfa.MfaApi;
 import dev.twofold.store.User;
 import dev.twofold.testing.Http;
 import dev.twofold.testing.TestServer;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -179,6 +182,117 @@ class RememberedDeviceSdkTest {
         assertThat(deleted.status()).isEqualTo(204);
         assertThat(refused(auth.login(email, MfaApi.PASSWORD.toCharArray())
                 .addParameter("device_token", deviceToken)).isMultifactorRequired()).isTrue();
+    }
+
+    @Test
+    void loginWhenPasswordChangedByManagementApiThenDeviceTokenRefusedAndUnlisted()
+            throws Exception {
+        String email = api.newUser("device-password");
+        String deviceToken = rememberedDevice(email);
+        server.clock().freezeAt(server.clock().instant().plus(Duration.ofSeconds(5)));
+
+        Http.Answer patched = api.http().raw("PATCH", "/api/v2/users/"
+                        + URLEncoder.encode(userId(email), StandardCharsets.UTF_8),
+                "application/json", "{\"password\":\"Another-Horse-10\"}",
+                "Authorization", "Bearer " + ManagementTokens.all(server));
+
+        assertThat(patched.status()).as(patched.body()).isEqualTo(200);
+        Http.Answer login = api.login(email, Map.of("password", "Another-Horse-10",
+                "device_token", deviceToken));
+        assertThat(login.status()).as(login.body()).isEqualTo(403);
+        assertThat(login.text("error")).isEqualTo("mfa_required");
+        assertThat(new RememberedDeviceStore(server.server().services()).list(userId(email)))
+                .isEmpty();
+    }
+
+    @Test
+    void loginWhenFactorDeletedThenDeviceTokenRefusedAndUnlisted() throws Exception {
+        String email = api.newUser("device-delete");
+        String deviceToken = rememberedDevice(email);
+        String remover = removerToken(email, "dt_" + "B".repeat(43));
+        String otpId = api.authenticators(remover).json().findValues("id").stream()
+                .map(node -> node.asText()).filter(id -> id.startsWith("totp|")).findFirst()
+                .orElseThrow();
+
+        Http.Answer deleted = api.http().delete("/mfa/authenticators/"
+                + URLEncoder.encode(otpId, StandardCharsets.UTF_8), remover);
+
+        assertThat(deleted.status()).as(deleted.body()).isEqualTo(204);
+        Http.Answer login = api.login(email, Map.of("device_token", deviceToken));
+        assertThat(login.status()).as(login.body()).isEqualTo(403);
+        assertThat(login.text("error")).isEqualTo("mfa_required");
+        assertThat(new RememberedDeviceStore(server.server().services()).list(userId(email)))
+                .isEmpty();
+    }
+
+    @Test
+    void loginWhenDeviceTokenOfClientC1SentByAnotherClientThenMfaRequired() throws Exception {
+        server.fixtures().confidentialClient("c2-device", "s2-secret", "client_secret_post");
+        String email = api.newUser("device-client");
+        String deviceToken = rememberedDevice(email);
+
+        Http.Answer other = api.login(email, Map.of("client_id", "c2-device",
+                "client_secret", "s2-secret", "device_token", deviceToken));
+        Http.Answer own = api.login(email, Map.of("device_token", deviceToken));
+
+        assertThat(other.status()).as(other.body()).isEqualTo(403);
+        assertThat(other.text("error")).isEqualTo("mfa_required");
+        assertThat(own.status()).as(own.body()).isEqualTo(200);
+    }
+
+    @Test
+    void loginWhenDeviceTokenOlderThanRememberDaysThenMfaRequired() throws Exception {
+        String email = api.newUser("device-expiry");
+        String deviceToken = rememberedDevice(email);
+        java.time.Instant remembered = server.clock().instant();
+
+        server.clock().freezeAt(remembered.plus(Duration.ofDays(30)).minusSeconds(60));
+        Http.Answer before = api.login(email, Map.of("device_token", deviceToken));
+        server.clock().freezeAt(remembered.plus(Duration.ofDays(30)).plusSeconds(1));
+        Http.Answer after = api.login(email, Map.of("device_token", deviceToken));
+
+        assertThat(before.status()).as(before.body()).isEqualTo(200);
+        assertThat(after.status()).as(after.body()).isEqualTo(403);
+        assertThat(after.text("error")).isEqualTo("mfa_required");
+    }
+
+    @Test
+    void oobAndRecoveryCodeGrantsWhenRememberDeviceThenDeviceTokenSkipsMfa() throws Exception {
+        String email = api.newUser("device-oob");
+        String phone = String.format("+155555501%02d", System.nanoTime() % 100);
+        String recoveryCode = api.enrollSms(email, phone).get("recovery_codes").get(0)
+                .asText();
+        String smsId = api.authenticators(api.mfaToken(email)).json().findValues("id")
+                .stream().map(node -> node.asText()).filter(id -> id.startsWith("sms|"))
+                .findFirst().orElseThrow();
+        String oobToken = api.mfaToken(email);
+        String oobCode = api.challenge(oobToken, "oob", smsId).text("oob_code");
+
+        Http.Answer oob = mfaGrantRemembering(Map.of("grant_type",
+                dev.twofold.testing.Fixtures.MFA_OOB, "mfa_token", oobToken,
+                "oob_code", oobCode, "binding_code", api.lastCode(phone)));
+        Http.Answer recovery = mfaGrantRemembering(Map.of("grant_type",
+                dev.twofold.testing.Fixtures.MFA_RECOVERY, "mfa_token", api.mfaToken(email),
+                "recovery_code", recoveryCode));
+
+        for (Http.Answer answer : new Http.Answer[] {oob, recovery}) {
+            assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+            assertThat(answer.text("device_token")).startsWith("dt_");
+            assertThat(api.login(email, Map.of("device_token", answer.text("device_token")))
+                    .status()).isEqualTo(200);
+        }
+    }
+
+    private static Http.Answer mfaGrantRemembering(Map<String, String> fields) {
+        Map<String, String> form = new java.util.LinkedHashMap<>(fields);
+        form.putAll(Map.of("client_id", "c1", "client_secret", "s1-secret",
+                "remember_device", "true"));
+        return api.http().postForm("/oauth/token", form);
+    }
+
+    private static String userId(String email) {
+        return server.server().services().users()
+                .findByEmail(User.DEFAULT_CONNECTION, email).orElseThrow().userId();
     }
 
     /**
