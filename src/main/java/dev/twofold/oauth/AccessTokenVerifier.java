@@ -48,10 +48,27 @@ public final class AccessTokenVerifier {
     /** The bearer token of the {@code Authorization} header, verified for the audience. */
     public AccessTokenClaims verifyBearer(Context context, String requiredAudience) {
         String token = bearerToken(context).orElseThrow(() -> ProtocolError.missingToken(realm(),
-                "No access token was sent. Send it as Authorization: Bearer <access_token>,"
+                elsewhere(context).map(place -> "The access_token was sent in " + place
+                        + "; Twofold reads access tokens only from the Authorization header"
+                        + " (RFC 6750 §2.1), which keeps them out of URLs and logs.")
+                        .orElse("No access token was sent.")
+                        + " Send it as Authorization: Bearer <access_token>,"
                         + " obtained from POST /oauth/token with audience "
                         + requiredAudience + "."));
         return verify(token, requiredAudience);
+    }
+
+    /** Where else a client put an {@code access_token} (RFC 6750 §2.2, §2.3), if it did. */
+    private static Optional<String> elsewhere(Context context) {
+        if (context.queryParam("access_token") != null) {
+            return Optional.of("the query string");
+        }
+        String type = context.contentType();
+        if (type != null && type.startsWith("application/x-www-form-urlencoded")
+                && context.formParam("access_token") != null) {
+            return Optional.of("the form body");
+        }
+        return Optional.empty();
     }
 
     /**

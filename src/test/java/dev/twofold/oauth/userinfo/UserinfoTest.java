@@ -55,6 +55,24 @@ class UserinfoTest {
     }
 
     @Test
+    void userinfoWhenTokenInQueryOrFormBodyThen401NamingWhereItWasAndWhereItBelongs() {
+        String token = login("openid email", server.issuer() + "mfa/").text("access_token");
+
+        Http.Answer query = server.http().get("/userinfo?access_token=" + token);
+        Http.Answer form = server.http().raw("POST", "/userinfo",
+                "application/x-www-form-urlencoded", "access_token=" + token);
+
+        assertThat(query.status()).isEqualTo(401);
+        assertThat(query.text("error_description")).contains("the query string")
+                .contains("Authorization: Bearer").doesNotContain(token);
+        assertThat(form.status()).isEqualTo(401);
+        assertThat(form.text("error_description")).contains("the form body")
+                .doesNotContain(token);
+        assertThat(form.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(
+                value -> assertThat(value).startsWith("Bearer realm="));
+    }
+
+    @Test
     void userinfoWhenTwoAuthorizationHeadersThen400InvalidRequest() {
         String token = login("openid email", server.issuer() + "mfa/").text("access_token");
 
