@@ -183,10 +183,10 @@ class BrowserMfaFactorsTest {
         new WebDriverWait(browser, Duration.ofSeconds(20)).until(driver ->
                 !driver.findElements(By.id("recovery_code")).isEmpty());
         browser.findElement(By.id("recovery_code")).sendKeys(recoveryCode.toLowerCase());
-        dev.twofold.testing.Chromium.submit(browser);
+        Chromium.submit(browser);
         String shown = browser.findElement(By.id("recovery-code")).getText();
         chromium.screenshots("mfa-recovery-new-code");
-        dev.twofold.testing.Chromium.submit(browser);
+        Chromium.submit(browser);
 
         assertThat(shown).isNotBlank().isNotEqualTo(recoveryCode);
         JWTClaimsSet claims = verifiedIdToken(chromium.waitForRedirect());
@@ -222,7 +222,8 @@ class BrowserMfaFactorsTest {
                 .containsExactly("Text message to +1 ••• ••• 0104", "Authenticator app");
         chromium.screenshots("mfa-choice");
 
-        browser.findElement(By.linkText("Authenticator app")).click();
+        Chromium.follow(browser,
+                browser.findElement(By.linkText("Authenticator app")));
         typeCode(totp(key));
 
         assertThat(verifiedIdToken(chromium.waitForRedirect()).getStringListClaim("amr"))
@@ -244,7 +245,8 @@ class BrowserMfaFactorsTest {
         chromium.screenshots("mfa-enroll-totp");
 
         typeCode(totp(base32Decode(secret)));
-        String recoveryCode = browser.findElement(By.id("recovery-code")).getText();
+        String recoveryCode = Chromium.await(browser, By.id("recovery-code"))
+                .getText();
         chromium.screenshots("mfa-enroll-recovery-code");
         browser.findElement(By.cssSelector("button[type=submit]")).click();
 
@@ -274,13 +276,13 @@ class BrowserMfaFactorsTest {
         phone = browser.findElement(By.id("destination-sms"));
         phone.clear();
         phone.sendKeys("+1 (555) 555-0105");
-        phone.submit();
+        Chromium.submit(browser, phone);
         new WebDriverWait(browser, Duration.ofSeconds(20)).until(driver ->
                 driver.getCurrentUrl().contains("factor="));
         assertThat(browser.findElement(By.cssSelector(".lead")).getText())
                 .contains("+1 ••• ••• 0105");
         typeCode(lastCode("+15555550105"));
-        assertThat(browser.findElement(By.id("recovery-code")).getText())
+        assertThat(Chromium.await(browser, By.id("recovery-code")).getText())
                 .matches("[A-Z0-9]{24}");
         browser.findElement(By.cssSelector("button[type=submit]")).click();
 
@@ -392,7 +394,7 @@ class BrowserMfaFactorsTest {
     private void password(User user) {
         browser.findElement(By.id("email")).sendKeys(user.email().orElseThrow());
         browser.findElement(By.id("password")).sendKeys(PASSWORD);
-        dev.twofold.testing.Chromium.submit(browser);
+        Chromium.submit(browser);
     }
 
     private void signIn(User user, String state) {
@@ -409,10 +411,11 @@ class BrowserMfaFactorsTest {
                         By.id("otp")).isEmpty());
     }
 
+    /** Types a code into the code form and waits for the page that answers it. */
     private void typeCode(String code) {
-        WebElement field = browser.findElement(By.id("otp"));
+        WebElement field = Chromium.await(browser, By.id("otp"));
         field.sendKeys(code);
-        field.submit();
+        Chromium.submit(browser, field);
     }
 
     /** Starts an enrollment and waits for its code form (the click may return earlier). */

@@ -99,6 +99,28 @@ public final class Chromium implements AutoCloseable {
     }
 
     /**
+     * Submits the form that {@code field} belongs to and waits until the browser has left
+     * that page, for the same reason as {@link #submit(WebDriver)}.
+     */
+    public static void submit(WebDriver browser, WebElement field) {
+        field.submit();
+        new WebDriverWait(browser, Duration.ofSeconds(20)).until(driver -> gone(field));
+    }
+
+    /** Clicks a link and waits until the browser has left the page it was on. */
+    public static void follow(WebDriver browser, WebElement link) {
+        link.click();
+        new WebDriverWait(browser, Duration.ofSeconds(20)).until(driver -> gone(link));
+    }
+
+    /** Waits until an element matching {@code by} is on the page, and returns it. */
+    public static WebElement await(WebDriver browser, By by) {
+        return new WebDriverWait(browser, Duration.ofSeconds(20))
+                .ignoring(WebDriverException.class)
+                .until(driver -> driver.findElement(by));
+    }
+
+    /**
      * Whether the element has left the document. Chromium 156 reports a replaced page's node
      * as an unknown error ("does not belong to the document"), not as a stale reference.
      */
