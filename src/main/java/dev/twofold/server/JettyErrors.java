@@ -13,7 +13,6 @@ import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.AbstractConnector;
 import org.eclipse.jetty.server.Connector;
-import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.handler.ErrorHandler;
@@ -32,10 +31,10 @@ final class JettyErrors extends ErrorHandler {
     }
 
     /**
-     * Installs the JSON error handler, the idle timeout and the minimum request body data
-     * rate (bytes per second, 0 for none) on a server before it starts.
+     * Installs the JSON error handler and the idle timeout on a server before it starts.
+     * Jetty's own minimum body data rate stays off: {@link BodyRateFilter} judges it instead.
      */
-    static void install(Server server, long idleTimeoutMillis, long minRequestDataRate) {
+    static void install(Server server, long idleTimeoutMillis) {
         server.setErrorHandler(new JettyErrors());
         server.addEventListener(new LifeCycle.Listener() {
             @Override
@@ -43,12 +42,6 @@ final class JettyErrors extends ErrorHandler {
                 for (Connector connector : server.getConnectors()) {
                     if (connector instanceof AbstractConnector abstractConnector) {
                         abstractConnector.setIdleTimeout(idleTimeoutMillis);
-                    }
-                    HttpConnectionFactory http =
-                            connector.getConnectionFactory(HttpConnectionFactory.class);
-                    if (http != null) {
-                        // A body dripped just inside the idle timeout is cut off with 408.
-                        http.getHttpConfiguration().setMinRequestDataRate(minRequestDataRate);
                     }
                 }
             }

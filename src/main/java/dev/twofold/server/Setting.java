@@ -113,7 +113,7 @@ public enum Setting {
 
     MAX_BODY_BYTES(HTTP, value("65536"), "Largest request body accepted, in bytes; larger ones get 413 `request_too_large` whose description names the limit and this setting."),
     HTTP_IDLE_TIMEOUT(HTTP, value("PT30S"), "How long a connection may sit idle or stall mid-request before it is closed (stalled bodies get 408)."),
-    HTTP_MIN_REQUEST_RATE(HTTP, value("256"), "Slowest average rate, in bytes per second, at which a request body may arrive; a client that drips its body more slowly (even one byte just inside the idle timeout) gets 408 once a read has taken over a second; `0` turns the check off. Request headers are bounded only by the idle timeout and their 8 KiB limit.");
+    HTTP_MIN_REQUEST_RATE(HTTP, value("256"), "Slowest average rate, in bytes per second, at which a request body may arrive; only the time spent waiting for the client's bytes counts, so a slow server never refuses a body that has arrived; a client that drips its body more slowly (even one byte just inside the idle timeout) gets 408 once the waiting passes one second; `0` turns the check off. Request headers are bounded only by the idle timeout and their 8 KiB limit.");
 
     /** The tables of docs/configuration.md, in the order of the document. */
     public enum Section {

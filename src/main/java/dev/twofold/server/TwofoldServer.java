@@ -68,8 +68,9 @@ public final class TwofoldServer implements AutoCloseable {
             config.jetty.timeoutStatus = 408;
             config.jetty.clientAbortStatus = 400;
             config.jetty.modifyServer(server -> JettyErrors.install(server, settings
-                    .getDuration(Setting.HTTP_IDLE_TIMEOUT).toMillis(),
-                    settings.getInt(Setting.HTTP_MIN_REQUEST_RATE)));
+                    .getDuration(Setting.HTTP_IDLE_TIMEOUT).toMillis()));
+            config.jetty.modifyServletContextHandler(context -> BodyRateFilter.install(
+                    context, settings.getInt(Setting.HTTP_MIN_REQUEST_RATE)));
         });
         ErrorResponses.install(app, settings.maxBodyBytes());
         SecurityHeaders.install(app);
