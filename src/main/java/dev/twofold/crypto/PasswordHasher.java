@@ -31,14 +31,27 @@ public final class PasswordHasher {
             Runtime.getRuntime().availableProcessors(),
             Thread.ofPlatform().name("argon2-", 0).daemon(true).factory());
 
+    /** Blocks Argon2 may hold beside its memory cost (its working blocks while filling). */
+    private static final int WORKING_BLOCKS = 4;
+
     private final int memoryKib;
     private final int iterations;
     private final int parallelism;
+    /**
+     * The 1 KiB blocks of Argon2's memory, kept between hashes (zeroed when returned) for as
+     * many hashes as can run at once. Allocating them afresh per hash made the collector
+     * copy and promote megabytes of live blocks: under load, full collections cost more
+     * CPU than the hashes. Hashes with other parameters (older stored hashes) take what they
+     * need beyond it and leave it to the collector.
+     */
+    private final Argon2BytesGenerator.BlockPool blocks;
 
     public PasswordHasher(int memoryKib, int iterations, int parallelism) {
         this.memoryKib = memoryKib;
         this.iterations = iterations;
         this.parallelism = parallelism;
+        this.blocks = new Argon2BytesGenerator.FixedBlockPool(
+                Runtime.getRuntime().availableProcessors() * (memoryKib + WORKING_BLOCKS));
     }
 
     /** OWASP's recommended Argon2id parameters. */
@@ -50,7 +63,7 @@ public final class PasswordHasher {
     public String hash(String password) {
         byte[] salt = Randoms.bytes(SALT_BYTES);
         byte[] hash = onHashingPool(() -> argon2(password, salt, memoryKib, iterations,
-                parallelism, HASH_BYTES));
+                parallelism, HASH_BYTES, blocks));
         return "$argon2id$v=19$m=" + memoryKib + ",t=" + iterations + ",p=" + parallelism
                 + "$" + B64.encodeToString(salt) + "$" + B64.encodeToString(hash);
     }
@@ -76,7 +89,7 @@ public final class PasswordHasher {
                 + ",p=" + parallelism + "$");
     }
 
-    private static boolean verifyArgon2(String password, String encoded) {
+    private boolean verifyArgon2(String password, String encoded) {
         String[] parts = encoded.split("\\$");
         // ["", "argon2id", "v=19", "m=…,t=…,p=…", salt, hash]
         if (parts.length != 6) {
@@ -99,7 +112,7 @@ public final class PasswordHasher {
             }
             byte[] salt = B64_DECODER.decode(parts[4]);
             byte[] expected = B64_DECODER.decode(parts[5]);
-            byte[] actual = argon2(password, salt, memory, time, lanes, expected.length);
+            byte[] actual = argon2(password, salt, memory, time, lanes, expected.length, blocks);
             return java.security.MessageDigest.isEqual(expected, actual);
         } catch (RuntimeException e) {
             return false;
@@ -137,13 +150,15 @@ public final class PasswordHasher {
     }
 
     private static byte[] argon2(String password, byte[] salt, int memoryKib, int iterations,
-                                 int parallelism, int length) {
+                                 int parallelism, int length,
+                                 Argon2BytesGenerator.BlockPool blocks) {
         Argon2Parameters parameters = new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
                 .withVersion(Argon2Parameters.ARGON2_VERSION_13)
                 .withMemoryAsKB(memoryKib)
                 .withIterations(iterations)
                 .withParallelism(parallelism)
                 .withSalt(salt)
+                .withBlockPool(blocks)
                 .build();
         Argon2BytesGenerator generator = new Argon2BytesGenerator();
         generator.init(parameters);
