@@ -33,13 +33,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * until the tokens they signed have expired.
  *
  * <p>Keys live in the database (private halves encrypted with {@link SecretBox}), so every
- * node signs with and publishes the same set; each node rereads the set at most every
- * {@link #REFRESH} or when asked for a key id it does not know. Thread-safe.
+ * node signs with and publishes the same set; each node rereads the set once its copy is older
+ * than the refresh interval ({@code TWOFOLD_SIGNING_KEY_CACHE_TTL}, 15 s by default) or when
+ * asked for a key id it does not know. Thread-safe.
  */
 public final class SigningKeys {
 
-    /** How long a node trusts its cached copy of the key set. */
-    public static final Duration REFRESH = Duration.ofSeconds(15);
     /** How long a retired key stays in the JWKS: longer than any token it signed lives. */
     public static final Duration RETIRED_PUBLISHED = Duration.ofDays(2);
     private static final String PURPOSE = "signing_keys.private_jwk_enc";
@@ -48,18 +47,24 @@ public final class SigningKeys {
     private final SecretBox box;
     private final Clock clock;
     private final SignatureProvider provider;
+    private final long refreshMillis;
     private volatile Snapshot snapshot = new Snapshot(Map.of(), List.of(), 0);
     private final Map<String, JWSSigner> signers = new ConcurrentHashMap<>();
 
     private record Snapshot(Map<JWSAlgorithm, JWK> active, List<JWK> published, long loadedAt) {
     }
 
+    /** {@code refresh}: how long this node trusts its copy of the key set (not negative). */
     public SigningKeys(Database database, SecretBox box, Clock clock,
-                       SignatureProvider provider) {
+                       SignatureProvider provider, Duration refresh) {
+        if (refresh.isNegative()) {
+            throw new IllegalArgumentException("The key cache time is negative: " + refresh);
+        }
         this.database = database;
         this.box = box;
         this.clock = clock;
         this.provider = provider;
+        this.refreshMillis = refresh.toMillis();
     }
 
     /** The provider every signature of this node goes through. */
@@ -141,7 +146,7 @@ public final class SigningKeys {
 
     private Snapshot current() {
         Snapshot now = snapshot;
-        if (clock.millis() - now.loadedAt() > REFRESH.toMillis()) {
+        if (clock.millis() - now.loadedAt() > refreshMillis) {
             reload();
             now = snapshot;
         }
