@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jdbi.v3.core.Handle;
 
 /**
  * The rotating set of signing keys: one active key per algorithm (RS256 by default, as Auth0;
@@ -42,6 +43,10 @@ public final class SigningKeys {
     /** How long a retired key stays in the JWKS: longer than any token it signed lives. */
     public static final Duration RETIRED_PUBLISHED = Duration.ofDays(2);
     private static final String PURPOSE = "signing_keys.private_jwk_enc";
+    private static final List<JWSAlgorithm> ALGORITHMS = List.of(JWSAlgorithm.RS256,
+            JWSAlgorithm.ES256);
+    /** Held while keys are created or rotated, by one node of the group at a time. */
+    private static final String LOCK = "signing_keys";
 
     private final Database database;
     private final SecretBox box;
@@ -72,33 +77,41 @@ public final class SigningKeys {
         return provider;
     }
 
-    /** Creates the first key of each algorithm if none is active yet. */
+    /**
+     * Creates the first key of each algorithm if none is active yet. Nodes starting together
+     * on a fresh database create one key per algorithm between them, not one each.
+     */
     public void ensureKeys() {
-        for (JWSAlgorithm algorithm : List.of(JWSAlgorithm.RS256, JWSAlgorithm.ES256)) {
-            boolean present = database.withHandle(handle -> handle.createQuery(
-                    "SELECT COUNT(*) FROM signing_keys WHERE alg = :alg AND retired_at IS NULL")
-                    .bind("alg", algorithm.getName()).mapTo(Integer.class).one()) > 0;
-            if (!present) {
-                insert(generate(algorithm));
-            }
+        if (!missingAlgorithms().isEmpty()) {
+            database.whileLocked(LOCK, () -> {
+                missingAlgorithms().forEach(algorithm -> insert(generate(algorithm)));
+                return null;
+            });
         }
         reload();
     }
 
+    private List<JWSAlgorithm> missingAlgorithms() {
+        return ALGORITHMS.stream().filter(algorithm -> database.withHandle(handle -> handle
+                .createQuery("SELECT COUNT(*) FROM signing_keys WHERE alg = :alg"
+                        + " AND retired_at IS NULL")
+                .bind("alg", algorithm.getName()).mapTo(Integer.class).one()) == 0).toList();
+    }
+
     /**
      * Replaces the active key of an algorithm with a new one; the old key stays published for
-     * {@link #RETIRED_PUBLISHED}. Returns the new key id.
+     * {@link #RETIRED_PUBLISHED}. Returns the new key id. Rotations run one at a time across
+     * nodes, so each leaves exactly one active key.
      */
     public String rotate(JWSAlgorithm algorithm) {
         JWK key = generate(algorithm);
-        long now = clock.millis();
-        database.inTransaction(handle -> {
+        database.whileLocked(LOCK, () -> database.inTransaction(handle -> {
             handle.createUpdate("UPDATE signing_keys SET retired_at = :now"
                     + " WHERE alg = :alg AND retired_at IS NULL")
-                    .bind("now", now).bind("alg", algorithm.getName()).execute();
+                    .bind("now", clock.millis()).bind("alg", algorithm.getName()).execute();
+            insert(handle, key);
             return null;
-        });
-        insert(key);
+        }));
         reload();
         return key.getKeyID();
     }
@@ -217,8 +230,12 @@ public final class SigningKeys {
     }
 
     private void insert(JWK key) {
+        database.inTransaction(handle -> insert(handle, key));
+    }
+
+    private int insert(Handle handle, JWK key) {
         long now = clock.millis();
-        database.inTransaction(handle -> handle.createUpdate(
+        return handle.createUpdate(
                 "INSERT INTO signing_keys (kid, alg, private_jwk_enc, public_jwk, created_at,"
                         + " activated_at) VALUES (:kid, :alg, :private, :public, :now, :now)")
                 .bind("kid", key.getKeyID())
@@ -226,6 +243,6 @@ public final class SigningKeys {
                 .bind("private", box.seal(PURPOSE, key.toJSONString()))
                 .bind("public", key.toPublicJWK().toJSONString())
                 .bind("now", now)
-                .execute());
+                .execute();
     }
 }
