@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jdbi.v3.core.Handle;
 
 /**
  * The rotating set of signing keys: one active key per algorithm (RS256 by default, as Auth0;
@@ -33,33 +34,42 @@ import java.util.concurrent.ConcurrentHashMap;
  * until the tokens they signed have expired.
  *
  * <p>Keys live in the database (private halves encrypted with {@link SecretBox}), so every
- * node signs with and publishes the same set; each node rereads the set at most every
- * {@link #REFRESH} or when asked for a key id it does not know. Thread-safe.
+ * node signs with and publishes the same set; each node rereads the set once its copy is older
+ * than the refresh interval ({@code TWOFOLD_SIGNING_KEY_CACHE_TTL}, 15 s by default) or when
+ * asked for a key id it does not know. Thread-safe.
  */
 public final class SigningKeys {
 
-    /** How long a node trusts its cached copy of the key set. */
-    public static final Duration REFRESH = Duration.ofSeconds(15);
     /** How long a retired key stays in the JWKS: longer than any token it signed lives. */
     public static final Duration RETIRED_PUBLISHED = Duration.ofDays(2);
     private static final String PURPOSE = "signing_keys.private_jwk_enc";
+    private static final List<JWSAlgorithm> ALGORITHMS = List.of(JWSAlgorithm.RS256,
+            JWSAlgorithm.ES256);
+    /** Held while keys are created or rotated, by one node of the group at a time. */
+    private static final String LOCK = "signing_keys";
 
     private final Database database;
     private final SecretBox box;
     private final Clock clock;
     private final SignatureProvider provider;
+    private final long refreshMillis;
     private volatile Snapshot snapshot = new Snapshot(Map.of(), List.of(), 0);
     private final Map<String, JWSSigner> signers = new ConcurrentHashMap<>();
 
     private record Snapshot(Map<JWSAlgorithm, JWK> active, List<JWK> published, long loadedAt) {
     }
 
+    /** {@code refresh}: how long this node trusts its copy of the key set (not negative). */
     public SigningKeys(Database database, SecretBox box, Clock clock,
-                       SignatureProvider provider) {
+                       SignatureProvider provider, Duration refresh) {
+        if (refresh.isNegative()) {
+            throw new IllegalArgumentException("The key cache time is negative: " + refresh);
+        }
         this.database = database;
         this.box = box;
         this.clock = clock;
         this.provider = provider;
+        this.refreshMillis = refresh.toMillis();
     }
 
     /** The provider every signature of this node goes through. */
@@ -67,33 +77,41 @@ public final class SigningKeys {
         return provider;
     }
 
-    /** Creates the first key of each algorithm if none is active yet. */
+    /**
+     * Creates the first key of each algorithm if none is active yet. Nodes starting together
+     * on a fresh database create one key per algorithm between them, not one each.
+     */
     public void ensureKeys() {
-        for (JWSAlgorithm algorithm : List.of(JWSAlgorithm.RS256, JWSAlgorithm.ES256)) {
-            boolean present = database.withHandle(handle -> handle.createQuery(
-                    "SELECT COUNT(*) FROM signing_keys WHERE alg = :alg AND retired_at IS NULL")
-                    .bind("alg", algorithm.getName()).mapTo(Integer.class).one()) > 0;
-            if (!present) {
-                insert(generate(algorithm));
-            }
+        if (!missingAlgorithms().isEmpty()) {
+            database.whileLocked(LOCK, () -> {
+                missingAlgorithms().forEach(algorithm -> insert(generate(algorithm)));
+                return null;
+            });
         }
         reload();
     }
 
+    private List<JWSAlgorithm> missingAlgorithms() {
+        return ALGORITHMS.stream().filter(algorithm -> database.withHandle(handle -> handle
+                .createQuery("SELECT COUNT(*) FROM signing_keys WHERE alg = :alg"
+                        + " AND retired_at IS NULL")
+                .bind("alg", algorithm.getName()).mapTo(Integer.class).one()) == 0).toList();
+    }
+
     /**
      * Replaces the active key of an algorithm with a new one; the old key stays published for
-     * {@link #RETIRED_PUBLISHED}. Returns the new key id.
+     * {@link #RETIRED_PUBLISHED}. Returns the new key id. Rotations run one at a time across
+     * nodes, so each leaves exactly one active key.
      */
     public String rotate(JWSAlgorithm algorithm) {
         JWK key = generate(algorithm);
-        long now = clock.millis();
-        database.inTransaction(handle -> {
+        database.whileLocked(LOCK, () -> database.inTransaction(handle -> {
             handle.createUpdate("UPDATE signing_keys SET retired_at = :now"
                     + " WHERE alg = :alg AND retired_at IS NULL")
-                    .bind("now", now).bind("alg", algorithm.getName()).execute();
+                    .bind("now", clock.millis()).bind("alg", algorithm.getName()).execute();
+            insert(handle, key);
             return null;
-        });
-        insert(key);
+        }));
         reload();
         return key.getKeyID();
     }
@@ -141,7 +159,7 @@ public final class SigningKeys {
 
     private Snapshot current() {
         Snapshot now = snapshot;
-        if (clock.millis() - now.loadedAt() > REFRESH.toMillis()) {
+        if (clock.millis() - now.loadedAt() > refreshMillis) {
             reload();
             now = snapshot;
         }
@@ -212,8 +230,12 @@ public final class SigningKeys {
     }
 
     private void insert(JWK key) {
+        database.inTransaction(handle -> insert(handle, key));
+    }
+
+    private int insert(Handle handle, JWK key) {
         long now = clock.millis();
-        database.inTransaction(handle -> handle.createUpdate(
+        return handle.createUpdate(
                 "INSERT INTO signing_keys (kid, alg, private_jwk_enc, public_jwk, created_at,"
                         + " activated_at) VALUES (:kid, :alg, :private, :public, :now, :now)")
                 .bind("kid", key.getKeyID())
@@ -221,6 +243,6 @@ public final class SigningKeys {
                 .bind("private", box.seal(PURPOSE, key.toJSONString()))
                 .bind("public", key.toPublicJWK().toJSONString())
                 .bind("now", now)
-                .execute());
+                .execute();
     }
 }

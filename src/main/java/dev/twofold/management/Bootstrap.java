@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * mode a demo public client, a demo confidential client and a demo user. It prints how to use
  * them; a generated secret or password is printed at creation only, and a restart prints
  * "already created" and how to rotate instead. Secrets are printed to standard output in the
- * banner, never through the logger.
+ * banner, never through the logger. Runs under a lock shared by every node of the database,
+ * so nodes starting together create each of these once.
  */
 final class Bootstrap {
 
@@ -55,13 +56,17 @@ final class Bootstrap {
         }
         text.append("\n==================== Twofold ").append(settings.isDev()
                 ? "development tenant" : "bootstrap").append(" ====================\n");
-        managementClient(clientId, secret);
-        if (settings.isDev()) {
-            if (settings.getBoolean(Setting.DEMO_USER)) {
-                demoUser();
+        // Nodes starting together on a fresh database: one creates, the others find it done.
+        services.database().whileLocked("bootstrap", () -> {
+            managementClient(clientId, secret);
+            if (settings.isDev()) {
+                if (settings.getBoolean(Setting.DEMO_USER)) {
+                    demoUser();
+                }
+                demoClients();
             }
-            demoClients();
-        }
+            return null;
+        });
         text.append("\nDocs: docs/management.md\n")
                 .append("=".repeat(72)).append('\n');
         console.print(text);

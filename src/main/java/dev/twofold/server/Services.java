@@ -18,6 +18,7 @@ import dev.twofold.store.ResourceServerStore;
 import dev.twofold.store.TenantSettingsStore;
 import dev.twofold.store.UserStore;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -64,13 +65,23 @@ public final class Services {
         this.passwords = passwords;
         this.clientSecrets = new ClientSecretVerifier(passwords);
         this.signingKeys = new SigningKeys(database, secretBox, clock,
-                signatureProvider(settings));
+                signatureProvider(settings), keyCacheTime(settings));
         this.clients = new ClientStore(database);
         this.users = new UserStore(database);
         this.resourceServers = new ResourceServerStore(database);
         this.tenantSettings = new TenantSettingsStore(database);
         this.auditLog = new AuditLog(database, clock, metrics,
                 settings.getBoolean(Setting.AUDIT_STDOUT) ? System.out : null);
+    }
+
+    /** The signing key cache time; checked before the database opens as well. */
+    static Duration keyCacheTime(Settings settings) {
+        Duration time = settings.getDuration(Setting.SIGNING_KEY_CACHE_TTL);
+        if (time.isNegative()) {
+            throw new Settings.ConfigurationException("TWOFOLD_SIGNING_KEY_CACHE_TTL is "
+                    + time + "; set it to zero or more, e.g. PT15S.");
+        }
+        return time;
     }
 
     private static SignatureProvider signatureProvider(Settings settings) {

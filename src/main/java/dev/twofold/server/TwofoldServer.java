@@ -108,6 +108,7 @@ public final class TwofoldServer implements AutoCloseable {
     static Services openServices(Settings settings, Clock clock) {
         // The key before the database: a refused start leaves no connection pool behind.
         SecretBox box = EncryptionKeySource.secretBox(settings);
+        Services.keyCacheTime(settings);
         Database database = Database.open(settings);
         PasswordHasher passwords = new PasswordHasher(
                 settings.getInt(Setting.ARGON2_MEMORY_KIB),

@@ -9,9 +9,15 @@ import dev.twofold.server.Settings;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
@@ -26,6 +32,9 @@ import org.jdbi.v3.core.Jdbi;
  */
 public final class Database implements AutoCloseable {
 
+    /** The first key of Twofold's PostgreSQL advisory locks: "twof" in ASCII. */
+    private static final int LOCK_SPACE = 0x74776f66;
+    private static final Map<String, ReentrantLock> LOCAL_LOCKS = new ConcurrentHashMap<>();
     private final HikariDataSource dataSource;
     private final Jdbi jdbi;
     private final boolean postgres;
@@ -134,6 +143,50 @@ public final class Database implements AutoCloseable {
 
     public <R, X extends Exception> R withHandle(HandleCallback<R, X> callback) throws X {
         return jdbi.withHandle(callback);
+    }
+
+    /**
+     * Runs {@code action} while holding the lock {@code name}, which every node on this
+     * database and schema shares, so that steps such as creating the first signing keys or
+     * the bootstrap clients run on one node at a time and the nodes after it find them done.
+     * On PostgreSQL a session advisory lock, held on a connection of its own outside the pool
+     * (so the action can use every pooled connection) and released with it even if the node
+     * dies; on H2, which belongs to one process, a lock in this JVM. Not reentrant: the action
+     * must not ask for the same lock again.
+     */
+    public <R> R whileLocked(String name, Supplier<R> action) {
+        String scoped = Optional.ofNullable(dataSource.getSchema()).orElse("") + ":" + name;
+        if (!postgres) {
+            ReentrantLock lock = LOCAL_LOCKS.computeIfAbsent(scoped, key -> new ReentrantLock());
+            lock.lock();
+            try {
+                return action.get();
+            } finally {
+                lock.unlock();
+            }
+        }
+        try (Connection connection = DriverManager.getConnection(dataSource.getJdbcUrl(),
+                dataSource.getUsername(), dataSource.getPassword())) {
+            advisoryLock(connection, "pg_advisory_lock", scoped);
+            try {
+                return action.get();
+            } finally {
+                advisoryLock(connection, "pg_advisory_unlock", scoped);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("The database lock " + name + " failed", e);
+        }
+    }
+
+    private static void advisoryLock(Connection connection, String function, String name)
+            throws SQLException {
+        // Two-key form: a fixed first key keeps Twofold's locks apart from other users'.
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT " + function + "(?, ?)")) {
+            statement.setInt(1, LOCK_SPACE);
+            statement.setInt(2, name.hashCode());
+            statement.executeQuery().close();
+        }
     }
 
     /** Whether the database answers a trivial query. */

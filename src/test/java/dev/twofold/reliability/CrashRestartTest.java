@@ -12,11 +12,10 @@ import dev.twofold.store.Database;
 import dev.twofold.store.TenantSettingsStore;
 import dev.twofold.testing.Fixtures;
 import dev.twofold.testing.Http;
+import dev.twofold.testing.NodeProcess;
 import dev.twofold.testing.TestServer;
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -25,6 +24,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -105,9 +105,9 @@ class CrashRestartTest {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private String schema;
 
-    private Process process;
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    private NodeProcess node;
     private Map<String, String> environment;
-    private int port;
 
     @Test
     void crashWhenKilledTwentyTimesUnderLoadThenEverythingClientsSawStillHolds()
@@ -115,9 +115,9 @@ class CrashRestartTest {
         assertThat(TestServer.usesPostgres()).as("run with -Dtwofold.test.db=postgres").isTrue();
         schema = "crash_" + UUID.randomUUID().toString().replace("-", "")
                 .substring(0, 12);
-        port = freePort();
         Path dataDir = Files.createTempDirectory("twofold-crash");
-        environment = new HashMap<>(Map.of("TWOFOLD_PORT", String.valueOf(port),
+        environment = new HashMap<>(Map.of("TWOFOLD_PORT",
+                String.valueOf(NodeProcess.freePort()),
                 "TWOFOLD_DB_URL", TestServer.POSTGRES_URL, "TWOFOLD_DB_SCHEMA", schema,
                 "TWOFOLD_DATA_DIR", dataDir.toString(), "TWOFOLD_ARGON2_MEMORY_KIB", "1024",
                 "TWOFOLD_ARGON2_ITERATIONS", "1", "TWOFOLD_DEMO_USER", "false",
@@ -128,9 +128,9 @@ class CrashRestartTest {
         environment.put("TWOFOLD_PHONE_LIMIT_PER_COUNTRY", "1000000/PT1S");
         environment.put("TWOFOLD_MANAGEMENT_PORT", "0");
         long started = System.nanoTime();
-        startProcess();
+        node = NodeProcess.launch("crash-node", environment).awaitReady(START_TIMEOUT);
         seed();
-        Http http = new Http("http://127.0.0.1:" + port + "/");
+        Http http = node.http();
         List<Thread> clients = new ArrayList<>();
         for (int i = 0; i < CLIENTS; i++) {
             int id = i;
@@ -141,8 +141,7 @@ class CrashRestartTest {
         try {
             for (int crash = 1; crash <= CRASHES; crash++) {
                 Thread.sleep(1_500 + random.nextInt(4_000));
-                process.destroyForcibly().waitFor();
-                startProcess();
+                node.restart(START_TIMEOUT);
                 Lock lock = quiet.writeLock();
                 lock.lock();
                 try {
@@ -156,7 +155,7 @@ class CrashRestartTest {
             for (Thread client : clients) {
                 client.join(30_000);
             }
-            process.destroyForcibly().waitFor();
+            node.kill();
             dropSchema(schema);
         }
         System.out.println("CRASH FIGURES crashes=" + CRASHES + " users=" + users.size()
@@ -169,33 +168,6 @@ class CrashRestartTest {
         checks.forEach(System.out::println);
         lostReasons.forEach((reason, count) -> System.out.println(
                 "after crash: lost " + count + " x " + reason));
-    }
-
-    private void startProcess() throws IOException, InterruptedException {
-        ProcessBuilder builder = new ProcessBuilder(javaBinary(), "-cp",
-                System.getProperty("java.class.path"), "dev.twofold.server.Main", "start-dev");
-        builder.environment().keySet().removeIf(name -> name.startsWith("TWOFOLD_"));
-        builder.environment().putAll(environment);
-        builder.redirectErrorStream(true);
-        builder.redirectOutput(ProcessBuilder.Redirect.appendTo(new File(
-                System.getProperty("java.io.tmpdir"), "twofold-crash-node.log")));
-        process = builder.start();
-        Http http = new Http("http://127.0.0.1:" + port + "/");
-        for (int i = 0; i < 600; i++) {
-            try {
-                if (http.get("/.well-known/jwks.json").status() == 200) {
-                    return;
-                }
-            } catch (RuntimeException notYet) {
-                // Not listening yet.
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("The node did not start within 60 s");
-    }
-
-    private static String javaBinary() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
     private void seed() {
@@ -536,12 +508,6 @@ class CrashRestartTest {
                 .orElse("");
         return lostInCrash.getClass().getSimpleName() + ": "
                 + message.substring(0, Math.min(120, message.length()));
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 
     private static void sleep(long millis) {

@@ -17,10 +17,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Three nodes on one database, every request of a flow sent to the next node: enrollment,
- * challenges and grants work across nodes, and failure counts, lock-outs, send limits, replay
- * records and spent tokens hold across them. A signing key rotated on one node is served and
- * accepted by all.
+ * Three nodes in one JVM on one database, every request of a flow sent to the next node:
+ * enrollment, challenges and grants work across nodes, and failure counts, lock-outs, send
+ * limits, replay records and spent tokens hold across them. A signing key rotated on one node
+ * is served and accepted by all. {@link ManyProcessesTest} shows the same with three real
+ * processes on PostgreSQL; this test stays for what needs the shared {@code TestClock} (a
+ * lock-out lifted after 15 minutes, the default 15 s key cache) and for H2.
  */
 class ManyNodesTest {
 

@@ -23,7 +23,8 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * A black-box client of the MFA API as docs/mfa.md describes it, for client c1. Every request
+ * A black-box client of the MFA API as docs/mfa.md describes it, for one confidential client
+ * (c1 unless another is given). Every request
  * goes to the next node of {@code nodes} (round robin), so a flow of several requests touches
  * several nodes. TOTP codes are computed here (RFC 6238 with javax.crypto), not by Twofold.
  */
@@ -34,10 +35,19 @@ final class MfaClient {
     private static final Pattern CODE = Pattern.compile("\\b(\\d{6})\\b");
 
     private final IntFunction<Http> nodes;
+    private final String clientId;
+    private final String clientSecret;
     private final AtomicInteger next = new AtomicInteger();
 
+    /** For client c1 with secret s1-secret ({@link Fixtures#confidentialClient()}). */
     MfaClient(IntFunction<Http> nodes) {
+        this(nodes, "c1", "s1-secret");
+    }
+
+    MfaClient(IntFunction<Http> nodes, String clientId, String clientSecret) {
         this.nodes = nodes;
+        this.clientId = clientId;
+        this.clientSecret = clientSecret;
     }
 
     /** The node the next request goes to. */
@@ -46,10 +56,17 @@ final class MfaClient {
     }
 
     Http.Answer login(String email) {
-        return http().postForm("/oauth/token", Map.of("grant_type", "password",
-                "username", email, "password", PASSWORD, "client_id", "c1",
-                "client_secret", "s1-secret", "scope", "openid offline_access",
+        return login(email, Map.of());
+    }
+
+    /** A password login asking for MFA; {@code extra} adds or replaces form fields. */
+    Http.Answer login(String email, Map<String, String> extra) {
+        Map<String, String> form = new LinkedHashMap<>(Map.of("grant_type", "password",
+                "username", email, "password", PASSWORD, "client_id", clientId,
+                "client_secret", clientSecret, "scope", "openid offline_access",
                 "acr_values", ACR_MFA));
+        form.putAll(extra);
+        return http().postForm("/oauth/token", form);
     }
 
     /** A password login answered with mfa_required; the mfa_token. */
@@ -61,8 +78,8 @@ final class MfaClient {
     }
 
     Http.Answer associate(String bearer, Map<String, Object> fields) {
-        Map<String, Object> body = new LinkedHashMap<>(Map.of("client_id", "c1",
-                "client_secret", "s1-secret"));
+        Map<String, Object> body = new LinkedHashMap<>(Map.of("client_id", clientId,
+                "client_secret", clientSecret));
         body.putAll(fields);
         return http().postJson("/mfa/associate", body, bearer);
     }
@@ -77,8 +94,8 @@ final class MfaClient {
     }
 
     Http.Answer challenge(String mfaToken, String type, String authenticatorId) {
-        Map<String, Object> body = new LinkedHashMap<>(Map.of("client_id", "c1",
-                "client_secret", "s1-secret", "mfa_token", mfaToken));
+        Map<String, Object> body = new LinkedHashMap<>(Map.of("client_id", clientId,
+                "client_secret", clientSecret, "mfa_token", mfaToken));
         if (type != null) {
             body.put("challenge_type", type);
         }
@@ -90,19 +107,19 @@ final class MfaClient {
 
     Http.Answer otpGrant(String mfaToken, String otp) {
         return http().postForm("/oauth/token", Map.of("grant_type", Fixtures.MFA_OTP,
-                "client_id", "c1", "client_secret", "s1-secret", "mfa_token", mfaToken,
+                "client_id", clientId, "client_secret", clientSecret, "mfa_token", mfaToken,
                 "otp", otp));
     }
 
     Http.Answer oobGrant(String mfaToken, String oobCode, String bindingCode) {
         return http().postForm("/oauth/token", Map.of("grant_type", Fixtures.MFA_OOB,
-                "client_id", "c1", "client_secret", "s1-secret", "mfa_token", mfaToken,
+                "client_id", clientId, "client_secret", clientSecret, "mfa_token", mfaToken,
                 "oob_code", oobCode, "binding_code", bindingCode));
     }
 
     Http.Answer recoveryGrant(String mfaToken, String recoveryCode) {
         return http().postForm("/oauth/token", Map.of("grant_type", Fixtures.MFA_RECOVERY,
-                "client_id", "c1", "client_secret", "s1-secret", "mfa_token", mfaToken,
+                "client_id", clientId, "client_secret", clientSecret, "mfa_token", mfaToken,
                 "recovery_code", recoveryCode));
     }
 
