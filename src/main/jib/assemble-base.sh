@@ -23,6 +23,12 @@ find "$out/opt/java" -type f \( -name '*.so' -o -path '*/bin/*' \) -print0 \
       mkdir -p "$out$(dirname "$library")"
       cp -L "$library" "$out$library"
     done
+# libsodium, for native Argon2id (it needs only the C library); without it Java hashes.
+sodium="$(ldconfig -p | awk '/libsodium\.so\.23 .*x86-64/{print $NF; exit}')"
+if [ -n "$sodium" ]; then
+  mkdir -p "$out/usr/lib/x86_64-linux-gnu"
+  cp -L "$sodium" "$out/usr/lib/x86_64-linux-gnu/libsodium.so.23"
+fi
 # ld.so follows /lib64 to the loader; Debian's loader also lives under /lib/x86_64-linux-gnu.
 loader="$(readlink -f /lib64/ld-linux-x86-64.so.2)"
 mkdir -p "$out/lib64" "$out$(dirname "$loader")"

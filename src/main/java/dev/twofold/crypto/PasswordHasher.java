@@ -2,6 +2,7 @@ package dev.twofold.crypto;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -15,8 +16,10 @@ import org.bouncycastle.crypto.params.Argon2Parameters;
  * Hashes passwords and client secrets with Argon2id (RFC 9106) in the PHC string format, and
  * verifies Argon2id and bcrypt hashes (bcrypt so users exported from Auth0 keep their
  * passwords). Defaults follow OWASP's Password Storage Cheat Sheet: 19 MiB, 2 iterations,
- * 1 lane. Hashes run on a pool of as many platform threads as there are processors: more at
- * once would not finish sooner, and each holds its whole memory cost (19 MiB by default), so
+ * 1 lane. Argon2id runs in the system's libsodium where it loads (one lane and 16-byte salts,
+ * which is what this class writes), else, and for other stored parameters, in Bouncy Castle.
+ * Hashes run on a pool of as many platform threads as there are processors: more at once
+ * would not finish sooner, and each holds its whole memory cost (19 MiB by default), so
  * under a burst of logins the others queue instead of filling the heap; and a request's
  * virtual thread waits off its carrier, so a hash never holds up the other requests.
  * Thread-safe.
@@ -45,13 +48,30 @@ public final class PasswordHasher {
      * need beyond it and leave it to the collector.
      */
     private final Argon2BytesGenerator.BlockPool blocks;
+    private final Optional<Libsodium> sodium;
 
+    /** Argon2id through libsodium where it loads, else in Java. */
     public PasswordHasher(int memoryKib, int iterations, int parallelism) {
+        this(memoryKib, iterations, parallelism, true);
+    }
+
+    /**
+     * With {@code nativeWhereItLoads} false, Argon2id always runs in Java (Bouncy Castle);
+     * both compute the same hashes, so either verifies what the other stored.
+     */
+    public PasswordHasher(int memoryKib, int iterations, int parallelism,
+                          boolean nativeWhereItLoads) {
         this.memoryKib = memoryKib;
         this.iterations = iterations;
         this.parallelism = parallelism;
         this.blocks = new Argon2BytesGenerator.FixedBlockPool(
                 Runtime.getRuntime().availableProcessors() * (memoryKib + WORKING_BLOCKS));
+        this.sodium = nativeWhereItLoads ? Libsodium.get() : Optional.empty();
+    }
+
+    /** Which implementation computes Argon2id, for the start-up log. */
+    public String implementation() {
+        return sodium.isPresent() ? "libsodium" : "Bouncy Castle";
     }
 
     /** OWASP's recommended Argon2id parameters. */
@@ -63,7 +83,7 @@ public final class PasswordHasher {
     public String hash(String password) {
         byte[] salt = Randoms.bytes(SALT_BYTES);
         byte[] hash = onHashingPool(() -> argon2(password, salt, memoryKib, iterations,
-                parallelism, HASH_BYTES, blocks));
+                parallelism, HASH_BYTES));
         return "$argon2id$v=19$m=" + memoryKib + ",t=" + iterations + ",p=" + parallelism
                 + "$" + B64.encodeToString(salt) + "$" + B64.encodeToString(hash);
     }
@@ -112,7 +132,7 @@ public final class PasswordHasher {
             }
             byte[] salt = B64_DECODER.decode(parts[4]);
             byte[] expected = B64_DECODER.decode(parts[5]);
-            byte[] actual = argon2(password, salt, memory, time, lanes, expected.length, blocks);
+            byte[] actual = argon2(password, salt, memory, time, lanes, expected.length);
             return java.security.MessageDigest.isEqual(expected, actual);
         } catch (RuntimeException e) {
             return false;
@@ -149,9 +169,18 @@ public final class PasswordHasher {
         }
     }
 
-    private static byte[] argon2(String password, byte[] salt, int memoryKib, int iterations,
-                                 int parallelism, int length,
-                                 Argon2BytesGenerator.BlockPool blocks) {
+    private byte[] argon2(String password, byte[] salt, int memoryKib, int iterations,
+                          int parallelism, int length) {
+        byte[] secret = password.getBytes(StandardCharsets.UTF_8);
+        if (sodium.isPresent() && Libsodium.supports(parallelism, salt.length, length,
+                memoryKib)) {
+            Optional<byte[]> hash = sodium.get().argon2id(secret, salt, iterations, memoryKib,
+                    length);
+            if (hash.isPresent()) {
+                return hash.get();
+            }
+            // libsodium could not have the memory at this moment; Java may still.
+        }
         Argon2Parameters parameters = new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
                 .withVersion(Argon2Parameters.ARGON2_VERSION_13)
                 .withMemoryAsKB(memoryKib)
@@ -163,7 +192,7 @@ public final class PasswordHasher {
         Argon2BytesGenerator generator = new Argon2BytesGenerator();
         generator.init(parameters);
         byte[] out = new byte[length];
-        generator.generateBytes(password.getBytes(StandardCharsets.UTF_8), out);
+        generator.generateBytes(secret, out);
         return out;
     }
 }

@@ -93,11 +93,11 @@ public final class TwofoldServer implements AutoCloseable {
         services.issuer(settings.issuer(app.port()));
         services.started();
 
-        LOG.info("Twofold {} ready at {} in {} ms ({} database, {} signatures)",
+        LOG.info("Twofold {} ready at {} in {} ms ({} database, {} signatures, Argon2id in {})",
                 settings.isDev() ? "development node" : "node", services.issuer(),
                 (System.nanoTime() - started) / 1_000_000,
                 database.isPostgres() ? "PostgreSQL" : "H2",
-                services.signingKeys().provider().name());
+                services.signingKeys().provider().name(), services.passwords().implementation());
         return server;
     }
 
@@ -113,7 +113,8 @@ public final class TwofoldServer implements AutoCloseable {
         PasswordHasher passwords = new PasswordHasher(
                 settings.getInt(Setting.ARGON2_MEMORY_KIB),
                 settings.getInt(Setting.ARGON2_ITERATIONS),
-                settings.getInt(Setting.ARGON2_PARALLELISM));
+                settings.getInt(Setting.ARGON2_PARALLELISM),
+                !"jdk".equals(settings.string(Setting.CRYPTO_PROVIDER)));
         return new Services(settings, clock, database, box, passwords);
     }
 

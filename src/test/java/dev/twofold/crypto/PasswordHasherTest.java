@@ -2,18 +2,25 @@ package dev.twofold.crypto;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Argon2id against hashes computed by the reference implementation (the `argon2` command of
  * the Argon2 authors' library, {@code echo -n PASSWORD | argon2 SALT -id -k M -t T -p P -e}),
- * so the answers do not come from the code under test. The pool of memory blocks is reused
- * across hashes, so every vector is checked again after hashes of other sizes.
+ * so the answers do not come from the code under test. Each test runs on libsodium (where it
+ * loads) and on Bouncy Castle; Bouncy Castle's pool of memory blocks is reused across hashes,
+ * so every vector is checked again after hashes of other sizes.
  */
 class PasswordHasherTest {
 
@@ -28,8 +35,21 @@ class PasswordHasherTest {
             + "$Uga3LUzdNNIw9pbgMSjdy0yV0rwW+AqQcXnTp/nbxMU";
 
     @Test
-    void verifyWhenHashesFromTheReferenceImplementationThenMatchOnlyTheirPasswords() {
-        PasswordHasher hasher = new PasswordHasher(1024, 2, 1);
+    void libsodiumWhenInstalledThenLoadsAndIsUsed() {
+        // .ci/run installs Debian's libsodium23, so CI always checks the native path too.
+        assumeTrue(Files.exists(Path.of("/usr/lib/x86_64-linux-gnu/libsodium.so.23")),
+                "libsodium23 is not installed");
+        assertThat(new PasswordHasher(1024, 2, 1, true).implementation())
+                .isEqualTo("libsodium");
+        assertThat(new PasswordHasher(1024, 2, 1, false).implementation())
+                .isEqualTo("Bouncy Castle");
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void verifyWhenHashesFromTheReferenceImplementationThenMatchOnlyTheirPasswords(
+            boolean nativeWhereItLoads) {
+        PasswordHasher hasher = new PasswordHasher(1024, 2, 1, nativeWhereItLoads);
 
         assertThat(hasher.verify("correct-horse-9", SHORT)).isTrue();
         assertThat(hasher.verify("Bench-Passw0rd!", KEYCLOAK_COST)).isTrue();
@@ -42,9 +62,10 @@ class PasswordHasherTest {
         assertThat(hasher.verify("pässwörd-ü", TWO_LANES)).isTrue();
     }
 
-    @Test
-    void verifyWhenManyAtOnceOnTheSharedPoolThenEachStillMatches() throws Exception {
-        PasswordHasher hasher = new PasswordHasher(7168, 5, 1);
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void verifyWhenManyAtOnceThenEachStillMatches(boolean nativeWhereItLoads) throws Exception {
+        PasswordHasher hasher = new PasswordHasher(7168, 5, 1, nativeWhereItLoads);
         ExecutorService callers = Executors.newFixedThreadPool(6);
         try {
             List<Future<Boolean>> answers = new ArrayList<>();
@@ -65,15 +86,19 @@ class PasswordHasherTest {
     @Test
     void hashWhenVerifiedThenMatchesAndCarriesTheConfiguredParameters() {
         PasswordHasher hasher = new PasswordHasher(2048, 3, 1);
+        PasswordHasher java = new PasswordHasher(2048, 3, 1, false);
 
         String first = hasher.hash("Correct-Horse-9");
-        String second = hasher.hash("Correct-Horse-9");
+        String second = java.hash("Correct-Horse-9");
 
         assertThat(first).startsWith("$argon2id$v=19$m=2048,t=3,p=1$");
         assertThat(first).isNotEqualTo(second);
         assertThat(hasher.verify("Correct-Horse-9", first)).isTrue();
         assertThat(hasher.verify("Correct-Horse-9", second)).isTrue();
         assertThat(hasher.verify("Correct-Horse-8", first)).isFalse();
+        // Each implementation verifies what the other stored.
+        assertThat(java.verify("Correct-Horse-9", first)).isTrue();
+        assertThat(java.verify("Correct-Horse-8", second)).isFalse();
         assertThat(hasher.needsRehash(first)).isFalse();
         assertThat(hasher.needsRehash(SHORT)).isTrue();
     }

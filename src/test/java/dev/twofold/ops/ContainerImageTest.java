@@ -86,6 +86,10 @@ class ContainerImageTest {
             awaitReady(port, node, log);
 
             JsonNode ready = getJson(port, "/health/ready");
+            if (Files.exists(image.root().resolve("usr/lib/x86_64-linux-gnu/libsodium.so.23"))) {
+                // The image carries the build machine's libsodium; the node must hash with it.
+                assertThat(Files.readString(log)).contains("Argon2id in libsodium");
+            }
             JsonNode discovery = getJson(port, "/.well-known/openid-configuration");
 
             assertThat(ready.path("status").asText()).isEqualTo("UP");
