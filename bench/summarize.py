@@ -52,20 +52,22 @@ def jmh(out):
     return scores
 
 
-def native_signatures(out):
-    """Whether the measured Twofold nodes signed through Amazon Corretto Crypto Provider."""
+def start_logs_say(out, text):
+    """Whether the start-up log of a measured Twofold node holds the text."""
     for name in os.listdir(out):
         if name.startswith("twofold-") and name.endswith("-start.log"):
-            if "AmazonCorrettoCryptoProvider signatures" in open(os.path.join(out, name)).read():
+            if text in open(os.path.join(out, name)).read():
                 return True
     return False
 
 
-def fixed_ms(flow, scores, native):
+def fixed_ms(flow, scores, native, native_hashes):
     total = 0.0
     for name, count in FIXED.get(flow, {}).items():
         if native:
             name = name.replace("Jdk", "Accp")
+        if name.startswith("argon2id") and not native_hashes:
+            name += "Java"
         if name not in scores:
             return None
         total += scores[name][0] / 1000.0 * count  # us -> ms
@@ -82,7 +84,9 @@ def num(text):
 def main(out, jmh_dir=None):
     rows = read_tsv(os.path.join(out, "results.tsv"))
     scores = jmh(jmh_dir or out)
-    native = native_signatures(out)
+    native = start_logs_say(out, "AmazonCorrettoCryptoProvider signatures")
+    # Nodes before libsodium named no Argon2id implementation: they hashed in Java.
+    native_hashes = start_logs_say(out, "Argon2id in libsodium")
     print(f"# Benchmark run {os.path.basename(out)}\n")
     machine = os.path.join(out, "machine.txt")
     if os.path.exists(machine):
@@ -93,7 +97,7 @@ def main(out, jmh_dir=None):
     print("|---" * 14 + "|")
     for r in rows:
         cpu = num(r["cpu_ms"])
-        fixed = fixed_ms(r["flow"], scores, native) if r["system"] == "twofold" else None
+        fixed = fixed_ms(r["flow"], scores, native, native_hashes) if r["system"] == "twofold" else None
         over = f"{cpu - fixed:.2f}" if fixed is not None and cpu is not None else ""
         ratio_rps = ratio_cpu = ""
         k = kc.get(PEER_FLOW.get(r["flow"], r["flow"]))
@@ -106,7 +110,8 @@ def main(out, jmh_dir=None):
               f"| {over} | {r['rss_MiB']} | {r['hwm_MiB']} | {r['failed']} | {ratio_rps} "
               f"| {ratio_cpu} |")
     print("\nFixed costs: " + ("Amazon Corretto Crypto Provider" if native else "JDK")
-          + " signatures, as the nodes used.")
+          + " signatures and Argon2id in " + ("libsodium" if native_hashes else "Java")
+          + ", as the nodes used.")
     print("\nUnits: one request, except " + "; ".join(f"{k}: one {v}" for k, v in UNIT.items())
           + ". Ratios are Twofold over Keycloak for throughput and Keycloak over Twofold for"
           " CPU per unit (higher is better for Twofold).\n")

@@ -46,7 +46,8 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * The fixed costs inside Twofold's requests, each measured alone on one thread: signing an
  * access token (RS256, ES256; JDK provider and Amazon Corretto Crypto Provider), Ed25519 with
- * the JDK, Argon2id verification (OWASP parameters and the benchmark's Keycloak-equal ones),
+ * the JDK, Argon2id verification (OWASP parameters and the benchmark's Keycloak-equal ones;
+ * libsodium where it loads, and Java),
  * TOTP verification, and one database round trip (H2 in memory, PostgreSQL on loopback).
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -184,6 +185,8 @@ public class FixedCosts {
         String owaspHash;
         PasswordHasher keycloakEqual;
         String keycloakEqualHash;
+        PasswordHasher owaspJava;
+        PasswordHasher keycloakEqualJava;
 
         @Setup
         public void setUp() {
@@ -191,10 +194,15 @@ public class FixedCosts {
             owaspHash = owasp.hash(PASSWORD);
             keycloakEqual = new PasswordHasher(7168, 5, 1);
             keycloakEqualHash = keycloakEqual.hash(PASSWORD);
+            owaspJava = new PasswordHasher(19 * 1024, 2, 1, false);
+            keycloakEqualJava = new PasswordHasher(7168, 5, 1, false);
         }
     }
 
-    /** Argon2id at OWASP's parameters (19 MiB, 2 iterations, 1 lane), Twofold's default. */
+    /**
+     * Argon2id at OWASP's parameters (19 MiB, 2 iterations, 1 lane), Twofold's default, as a
+     * node computes it: in libsodium where it loads.
+     */
     @Benchmark
     public boolean argon2idOwasp(Hashes h) {
         return h.owasp.verify(PASSWORD, h.owaspHash);
@@ -204,6 +212,18 @@ public class FixedCosts {
     @Benchmark
     public boolean argon2idKeycloakEqual(Hashes h) {
         return h.keycloakEqual.verify(PASSWORD, h.keycloakEqualHash);
+    }
+
+    /** The same in Java (Bouncy Castle), where libsodium is not installed. */
+    @Benchmark
+    public boolean argon2idOwaspJava(Hashes h) {
+        return h.owaspJava.verify(PASSWORD, h.owaspHash);
+    }
+
+    /** The same in Java (Bouncy Castle), where libsodium is not installed. */
+    @Benchmark
+    public boolean argon2idKeycloakEqualJava(Hashes h) {
+        return h.keycloakEqualJava.verify(PASSWORD, h.keycloakEqualHash);
     }
 
     @State(Scope.Benchmark)
