@@ -158,6 +158,45 @@ class MfaBadInputTest {
                 .isEqualTo(otherClientAlone.text("error_description").replace("spa", "X"));
     }
 
+    /**
+     * The recovery code is listed as an active authenticator (docs/native-app-mfa.md §9) but
+     * is spent with the mfa-recovery-code grant, not challenged: the refusal says so instead
+     * of calling it unconfirmed. A named authenticator of the other type is refused naming
+     * its type, not claiming the user lacks the requested one.
+     */
+    @Test
+    void challengeWhenAuthenticatorIdIsRecoveryCodeOrOfAnotherTypeThenSaysWhichAndWhy() {
+        String email = api.newUser("named");
+        api.enrollSms(email, "+15555550177");
+        String token = api.mfaToken(email);
+        String recoveryId = null;
+        String smsId = null;
+        for (com.fasterxml.jackson.databind.JsonNode item : api.authenticators(token).json()) {
+            String id = item.get("id").asText();
+            if (id.startsWith("recovery-code|")) {
+                recoveryId = id;
+            } else if (id.startsWith("sms|")) {
+                smsId = id;
+            }
+        }
+        int sentBefore = api.outbox("+15555550177").size();
+
+        Http.Answer recovery = api.challenge(token, null, recoveryId);
+        Http.Answer wrongType = api.challenge(token, "otp", smsId);
+
+        assertThat(recovery.status()).isEqualTo(400);
+        assertThat(recovery.text("error")).isEqualTo("unsupported_challenge_type");
+        assertThat(recovery.text("error_description")).contains(recoveryId)
+                .contains("recovery code").contains(Fixtures.MFA_RECOVERY)
+                .doesNotContain("never confirmed");
+        assertThat(wrongType.status()).isEqualTo(400);
+        assertThat(wrongType.text("error")).isEqualTo("unsupported_challenge_type");
+        assertThat(wrongType.text("error_description")).contains(smsId)
+                .contains("oob authenticator").contains("challenge_type=oob")
+                .doesNotContain("does not support");
+        assertThat(api.outbox("+15555550177").size()).isEqualTo(sentBefore);
+    }
+
     private static Http.Answer grant(String grantType, Map<String, String> fields) {
         Map<String, String> all = new java.util.LinkedHashMap<>(fields);
         all.put("grant_type", grantType);
