@@ -73,4 +73,38 @@ class MalformedTokenRequestTest {
 
         assertInvalidRequest(answer);
     }
+
+    /**
+     * A JSON body is JSON text, which RFC 8259 §8.1 requires in UTF-8: the refusal names the
+     * JSON body and does not give the form body's advice to percent-encode.
+     */
+    @Test
+    void tokenRequestWhenJsonBodyIsNotUtf8ThenSaysJsonNotPercentEncoding() {
+        byte[] body = {'{', '"', 'g', 'r', 'a', 'n', 't', '_', 't', 'y', 'p', 'e', '"', ':',
+            '"', (byte) 0xFF, '"', '}'};
+        HttpRequest request = HttpRequest.newBuilder(URI.create(server.issuer() + "oauth/token"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+
+        Http.Answer answer = server.http().send(request);
+
+        assertInvalidRequest(answer);
+        assertThat(answer.text("error_description")).contains("JSON request body")
+                .contains("UTF-8").doesNotContain("percent-encode");
+    }
+
+    /**
+     * curl -d '{…}' sends JSON as a form (its default Content-Type): the answer names the
+     * mismatch instead of a missing grant_type, and both fixes.
+     */
+    @Test
+    void tokenRequestWhenFormBodyIsJsonThenSaysItLooksLikeJson() {
+        Http.Answer answer = server.http().raw("POST", "/oauth/token",
+                "application/x-www-form-urlencoded",
+                "{\"grant_type\":\"client_credentials\",\"client_id\":\"c1\"}");
+
+        assertInvalidRequest(answer);
+        assertThat(answer.text("error_description")).contains("looks like JSON")
+                .contains("Content-Type: application/json").doesNotContain("Missing");
+    }
 }
