@@ -11,6 +11,7 @@ import dev.twofold.oauth.Authentication;
 import dev.twofold.oauth.JwtTokenIssuer;
 import dev.twofold.server.ProtocolError;
 import dev.twofold.server.Services;
+import io.javalin.http.Context;
 import java.text.ParseException;
 import java.time.Instant;
 import java.util.Map;
@@ -58,6 +59,18 @@ public final class MfaTokenReader {
             case LoginToken login -> login.transaction();
             case MfaAccessToken access -> stepUp(access.claims());
         };
+    }
+
+    /** The credential of the request's {@code Authorization: Bearer} header; refusals are 401. */
+    public PresentedToken bearer(Context context, Optional<String> clientId) {
+        Optional<String> raw = Bearer.token(context);
+        if (raw.isEmpty()) {
+            throw ProtocolError.missingToken(services.issuer(),
+                    AccessTokenVerifier.whyNoBearer(context) + " Send Authorization: Bearer"
+                    + " with the mfa_token from the mfa_required error of POST /oauth/token,"
+                    + " or with an access token for audience " + services.mfaAudience() + ".");
+        }
+        return bearer(raw, clientId);
     }
 
     /** The credential of an {@code Authorization: Bearer} header; refusals are 401. */

@@ -197,6 +197,26 @@ class MfaBadInputTest {
         assertThat(api.outbox("+15555550177").size()).isEqualTo(sentBefore);
     }
 
+    /** RFC 6750 §3.1 on the MFA API: another scheme, or none, is named, not "no token". */
+    @Test
+    void authenticatorsWhenAuthorizationIsBasicOrBareTokenThen401NamingTheScheme() {
+        Http http = api.http();
+
+        Http.Answer basic = http.raw("GET", "/mfa/authenticators", null, null,
+                "Authorization", "Basic YzE6czEtc2VjcmV0");
+        Http.Answer bare = http.raw("GET", "/mfa/authenticators", null, null,
+                "Authorization", mfaToken);
+
+        assertThat(basic.status()).isEqualTo(401);
+        assertThat(basic.header("WWW-Authenticate")).startsWith("Bearer realm=")
+                .doesNotContain("error=");
+        assertThat(basic.text("error_description")).contains("Basic scheme, not Bearer")
+                .doesNotContain("YzE6czEtc2VjcmV0");
+        assertThat(bare.status()).isEqualTo(401);
+        assertThat(bare.text("error_description")).contains("no scheme")
+                .contains("mfa_token").doesNotContain(mfaToken);
+    }
+
     private static Http.Answer grant(String grantType, Map<String, String> fields) {
         Map<String, String> all = new java.util.LinkedHashMap<>(fields);
         all.put("grant_type", grantType);
