@@ -171,6 +171,11 @@ public final class AccessTokenVerifier {
         try {
             jwt = SignedJWT.parse(token);
         } catch (ParseException e) {
+            if (unsecured(token)) {
+                throw invalid("The bearer token is an unsigned JWT (alg none), which is never"
+                        + " accepted (RFC 8725 §3.1): access tokens of this server are signed."
+                        + " Send the access_token that POST /oauth/token returned.");
+            }
             throw invalid("The bearer token is not a JWT; send the access_token that"
                     + " POST /oauth/token returned.");
         }
@@ -181,6 +186,15 @@ public final class AccessTokenVerifier {
                     + " response.");
         }
         return jwt;
+    }
+
+    /** Whether the token is an unsecured JWT ({@code "alg":"none"}, RFC 7519 §6). */
+    private static boolean unsecured(String token) {
+        try {
+            return com.nimbusds.jwt.JWTParser.parse(token) instanceof com.nimbusds.jwt.PlainJWT;
+        } catch (ParseException | RuntimeException e) {
+            return false;
+        }
     }
 
     private AccessTokenClaims claims(SignedJWT jwt) {
