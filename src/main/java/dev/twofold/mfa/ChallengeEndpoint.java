@@ -52,7 +52,8 @@ public final class ChallengeEndpoint {
     public void handle(Context context) {
         Params params = Params.fromBody(context);
         Optional<String> clientId = clientCheck.clientId(context, params);
-        MfaTransaction transaction = reader.transaction(params.required("mfa_token"),
+        MfaTransaction transaction = reader.transaction(reader.requiredToken(params,
+                        Bearer.token(context).isPresent()),
                 clientId);
         Cors.callingClient(context, transaction.clientId());
         Set<String> types = challengeTypes(params.single("challenge_type"));

@@ -217,6 +217,29 @@ class MfaBadInputTest {
                 .contains("mfa_token").doesNotContain(mfaToken);
     }
 
+    /**
+     * /mfa/challenge takes mfa_token in the body (Auth0's shape; docs/mfa.md), unlike
+     * /mfa/associate: a token sent as Bearer instead is pointed to the body.
+     */
+    @Test
+    void challengeWhenMfaTokenSentAsBearerOnlyThenSaysItGoesInTheBody() {
+        Http.Answer answer = api.http().postJson("/mfa/challenge",
+                Map.of("challenge_type", "otp"), mfaToken);
+        Http.Answer missing = grant(Fixtures.MFA_OTP, Map.of("otp", "123456"));
+
+        assertThat(answer.status()).isEqualTo(400);
+        assertThat(answer.text("error")).isEqualTo("invalid_request");
+        assertThat(answer.text("error_description"))
+                .contains("Missing required parameter: mfa_token")
+                .contains("mfa_required error of POST /oauth/token")
+                .contains("in the request body").doesNotContain(mfaToken);
+        assertThat(missing.status()).isEqualTo(400);
+        assertThat(missing.text("error_description"))
+                .contains("Missing required parameter: mfa_token")
+                .contains("mfa_required error of POST /oauth/token")
+                .doesNotContain("Authorization");
+    }
+
     private static Http.Answer grant(String grantType, Map<String, String> fields) {
         Map<String, String> all = new java.util.LinkedHashMap<>(fields);
         all.put("grant_type", grantType);
