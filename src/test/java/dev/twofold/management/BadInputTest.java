@@ -54,6 +54,7 @@ class BadInputTest {
         "/api/v2/clients | {\"name\":\"x\",\"grant_types\":[\"implicit\"]} | implicit",
         "/api/v2/resource-servers | {\"identifier\":\"x\",\"token_lifetime\":1.5} | whole number",
         "/api/v2/client-grants | {\"client_id\":true}           | client_id",
+        "/api/v2/users   | {\"email\":\"t@example.com\"} []       | more than one JSON value",
     })
     void postWhenBodyMalformedThen400Json(String path, String body, String mention) {
         Http.Answer answer = post(path.trim(), "application/json", body.trim());

@@ -107,4 +107,39 @@ class MalformedTokenRequestTest {
         assertThat(answer.text("error_description")).contains("looks like JSON")
                 .contains("Content-Type: application/json").doesNotContain("Missing");
     }
+
+    /**
+     * RFC 8259 §2: a JSON text is one value. A second object (or anything) after the first
+     * was ignored, so {"grant_type":…}{"client_id":…} was read as the first object alone.
+     * A byte order mark is refused by name (RFC 8259 §8.1: senders must not add one).
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "two objects|{\"grant_type\":\"client_credentials\"}{\"client_id\":\"c1\"}|more than one JSON value",
+        "object then array|{\"grant_type\":\"client_credentials\",\"client_id\":\"c1\"} []|more than one JSON value",
+    })
+    void tokenRequestWhenJsonBodyIsNotOneJsonTextThenInvalidRequestSayingWhy(String name,
+                                                                           String body,
+                                                                           String said) {
+        Http.Answer answer = server.http().raw("POST", "/oauth/token", "application/json",
+                body);
+
+        assertInvalidRequest(answer);
+        assertThat(answer.text("error_description")).contains(said);
+    }
+
+    @Test
+    void tokenRequestWhenJsonBodyStartsWithByteOrderMarkThenSaysSo() {
+        byte[] body = ("\uFEFF{\"grant_type\":\"client_credentials\"}")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        HttpRequest request = HttpRequest.newBuilder(URI.create(server.issuer() + "oauth/token"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+
+        Http.Answer answer = server.http().send(request);
+
+        assertInvalidRequest(answer);
+        assertThat(answer.text("error_description")).contains("byte order mark")
+                .contains("RFC 8259");
+    }
 }
