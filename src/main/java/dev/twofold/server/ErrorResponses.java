@@ -24,6 +24,14 @@ public final class ErrorResponses {
 
     /** Installs the handlers on an application. */
     public static void install(Javalin app, int maxBodyBytes) {
+        // Javalin compares the body limit with the int Content-Length, which is -1 beyond
+        // 2 GiB: such a request waited for its body until the idle timeout, then got an empty
+        // 408. It is refused at once, as any declared length over the limit is.
+        app.before(context -> {
+            if (context.req().getContentLengthLong() > Integer.MAX_VALUE) {
+                throw bodyTooLarge(maxBodyBytes);
+            }
+        });
         app.exception(ProtocolError.class, (error, context) -> answer(context, error));
         app.exception(MethodNotAllowedResponse.class, (error, context) ->
                 answer(context, methodNotAllowed(context, error)));
@@ -41,6 +49,23 @@ public final class ErrorResponses {
             if (context.result() == null || context.result().isEmpty()) {
                 answer(context, ProtocolError.of(404, "not_found", "No endpoint "
                         + context.method() + " " + context.path() + " exists on this server."));
+            }
+        });
+        // Jetty's own refusals while a handler reads the body (a malformed chunk, a body that
+        // stops arriving) come as a bare status; they get a JSON body like every other error.
+        app.error(400, context -> {
+            if (context.result() == null || context.result().isEmpty()) {
+                answer(context, ProtocolError.invalidRequest("The request body could not be"
+                        + " read: its chunked encoding is malformed, or the connection broke"
+                        + " while it was sent. Send a well-formed HTTP/1.1 request."));
+            }
+        });
+        app.error(408, context -> {
+            if (context.result() == null || context.result().isEmpty()) {
+                answer(context, ProtocolError.of(408, "request_timeout", "The request body"
+                        + " stopped arriving before its end (TWOFOLD_HTTP_IDLE_TIMEOUT passed"
+                        + " without a byte). Send the whole body its Content-Length"
+                        + " announces."));
             }
         });
         app.error(405, context -> {
