@@ -83,6 +83,13 @@ public final class ErrorResponses {
     private static ProtocolError methodNotAllowed(Context context,
                                                   MethodNotAllowedResponse response) {
         String allowed = response.getDetails().getOrDefault("availableMethods", "");
+        if (allowed.equals("OPTIONS")) {
+            // Only the CORS preflight route matches (it covers every path under /mfa/): no
+            // endpoint is there, so the answer is 404, not "use OPTIONS".
+            return ProtocolError.of(404, "not_found", "No endpoint " + context.method() + " "
+                    + context.path() + " exists on this server; see the API in "
+                    + "GET /openapi.json.");
+        }
         return ProtocolError.of(405, "method_not_allowed", "The endpoint " + context.path()
                 + " does not answer " + context.method() + "; it answers " + allowed
                 + ". Send the request with " + (allowed.contains(",")
