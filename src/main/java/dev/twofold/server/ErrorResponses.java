@@ -86,14 +86,23 @@ public final class ErrorResponses {
         if (allowed.equals("OPTIONS")) {
             // Only the CORS preflight route matches (it covers every path under /mfa/): no
             // endpoint is there, so the answer is 404, not "use OPTIONS".
-            return ProtocolError.of(404, "not_found", "No endpoint " + context.method() + " "
+            return ProtocolError.of(404, "not_found", "No endpoint " + method(context) + " "
                     + context.path() + " exists on this server; see the API in "
                     + "GET /openapi.json.");
         }
         return ProtocolError.of(405, "method_not_allowed", "The endpoint " + context.path()
-                + " does not answer " + context.method() + "; it answers " + allowed
+                + " does not answer " + method(context) + "; it answers " + allowed
                 + ". Send the request with " + (allowed.contains(",")
                 ? "one of those methods." : "that method.")).withHeader("Allow", allowed);
+    }
+
+    /**
+     * The method as the client sent it: Javalin names every method it does not know
+     * ({@code FOO}, {@code PROPFIND}) INVALID. Jetty has checked it is an HTTP token.
+     */
+    private static String method(Context context) {
+        String sent = context.req().getMethod();
+        return sent == null || sent.length() > 20 ? context.method().name() : sent;
     }
 
     /** 413 for a body over the limit, naming the limit and the setting that raises it. */

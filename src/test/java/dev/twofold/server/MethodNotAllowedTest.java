@@ -37,6 +37,7 @@ class MethodNotAllowedTest {
         "POST   | /dev/outbox           | GET",
         "DELETE | /userinfo             | GET",
         "PUT    | /api/v2/users         | POST",
+        "PROPFIND | /oauth/token        | POST",
     })
     void knownPathWhenAskedWithAnotherMethodThen405JsonWithAllow(String method, String path,
                                                                  String allowed) {
