@@ -50,6 +50,14 @@ public final class Params {
         String contentType = context.contentType();
         String mediaType = contentType == null ? ""
                 : contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+        String encoding = context.header("Content-Encoding");
+        if (encoding != null && !encoding.isBlank()
+                && !encoding.strip().equalsIgnoreCase("identity")) {
+            // A compressed body would otherwise be refused as "not valid UTF-8".
+            throw ProtocolError.invalidRequest("The request body has Content-Encoding "
+                    + RequestJson.echo(encoding.strip()) + "; this server reads only"
+                    + " uncompressed bodies. Send it without Content-Encoding.");
+        }
         byte[] body = context.bodyAsBytes();
         return switch (mediaType) {
             case "application/x-www-form-urlencoded" -> fromForm(refuseJsonAsForm(

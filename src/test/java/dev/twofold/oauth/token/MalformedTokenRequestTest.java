@@ -142,4 +142,24 @@ class MalformedTokenRequestTest {
         assertThat(answer.text("error_description")).contains("byte order mark")
                 .contains("RFC 8259");
     }
+
+    /** A gzip body (RFC 9110 §8.4) is named as such, not called invalid UTF-8. */
+    @Test
+    void tokenRequestWhenBodyIsGzipEncodedThenSaysContentEncodingIsNotRead() throws Exception {
+        java.io.ByteArrayOutputStream zipped = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream gzip = new java.util.zip.GZIPOutputStream(zipped)) {
+            gzip.write("grant_type=client_credentials&client_id=c1"
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        HttpRequest request = HttpRequest.newBuilder(URI.create(server.issuer() + "oauth/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Content-Encoding", "gzip")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(zipped.toByteArray())).build();
+
+        Http.Answer answer = server.http().send(request);
+
+        assertInvalidRequest(answer);
+        assertThat(answer.text("error_description")).contains("Content-Encoding gzip")
+                .doesNotContain("UTF-8");
+    }
 }
