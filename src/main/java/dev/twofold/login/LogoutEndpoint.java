@@ -74,7 +74,7 @@ final class LogoutEndpoint {
     }
 
     private static Params query(Context context) {
-        return Params.fromForm(Optional.ofNullable(context.queryString()).orElse(""))
+        return Params.fromQuery(Optional.ofNullable(context.queryString()).orElse(""))
                 .requireNoRepeats();
     }
 

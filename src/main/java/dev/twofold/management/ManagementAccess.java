@@ -29,7 +29,8 @@ final class ManagementAccess {
     /** Returns the token's claims, or throws 401 (no or bad token) or 403 (missing scope). */
     AccessTokenClaims require(Context context, String scope) {
         if (AccessTokenVerifier.bearerToken(context).isEmpty()) {
-            throw ProtocolError.missingToken(services.issuer(), "No access token was sent."
+            throw ProtocolError.missingToken(services.issuer(),
+                    AccessTokenVerifier.whyNoBearer(context)
                     + " Send Authorization: Bearer <access_token>, obtained from"
                     + " POST /oauth/token with grant_type=client_credentials and audience="
                     + services.managementAudience() + ".");

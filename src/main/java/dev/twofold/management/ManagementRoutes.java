@@ -1,12 +1,14 @@
 package dev.twofold.management;
 
 import dev.twofold.server.ErrorResponses;
+import dev.twofold.server.Params;
 import dev.twofold.server.ProtocolError;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
+import java.util.Optional;
 
 /**
  * Registers Management API routes under {@code /api/v2}: each route names the scope it needs,
@@ -62,6 +64,7 @@ final class ManagementRoutes {
         return context -> {
             try {
                 context.attribute(CLIENT, access.require(context, scope).clientId());
+                requireWellFormedQuery(context);
                 endpoint.handle(context);
                 context.header("Cache-Control", "no-store");
             } catch (ProtocolError error) {
@@ -70,6 +73,21 @@ final class ManagementRoutes {
                 throw ManagementErrors.auth0Shape(fromJavalin(error));
             }
         };
+    }
+
+    /**
+     * The endpoints read their query parameters with Javalin, which is lenient: a filter such
+     * as {@code q=%zz} (a broken %-escape) was ignored and every user listed, invalid UTF-8
+     * became U+FFFD, and one of repeated values won. The query string is checked
+     * strictly once here, as {@code /authorize} checks its own.
+     */
+    private static void requireWellFormedQuery(Context context) {
+        try {
+            Params.fromQuery(Optional.ofNullable(context.queryString()).orElse(""))
+                    .requireNoRepeats();
+        } catch (ProtocolError error) {
+            throw ManagementErrors.invalidQuery(error.description());
+        }
     }
 
     /** The client whose token this Management API request passed with. */

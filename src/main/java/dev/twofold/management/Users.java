@@ -53,8 +53,8 @@ final class Users {
         long now = services.clock().millis();
         User user = new User(userId(body), User.DEFAULT_CONNECTION, Optional.of(email),
                 body.bool("email_verified").orElse(false), Optional.of(passwordHash),
-                text(body, "name", Optional.of(email)),
-                text(body, "nickname", Optional.of(email.split("@")[0])),
+                text(body, "name", Optional.of(User.defaultName(email))),
+                text(body, "nickname", Optional.of(User.defaultNickname(email))),
                 text(body, "given_name", Optional.empty()),
                 text(body, "family_name", Optional.empty()),
                 text(body, "picture", Optional.empty()),

@@ -53,7 +53,7 @@ public final class AssociateEndpoint {
     public void handle(Context context) {
         Params params = Params.fromBody(context);
         Optional<String> clientId = clientCheck.clientId(context, params);
-        PresentedToken token = reader.bearer(Bearer.token(context), clientId);
+        PresentedToken token = reader.bearer(context, clientId);
         Cors.callingClient(context, token.clientId());
 
         boolean firstFactor = !authenticators.hasActiveFactor(token.userId());

@@ -38,7 +38,7 @@ public final class AuthenticatorsEndpoint {
     }
 
     public void list(Context context) {
-        PresentedToken token = reader.bearer(Bearer.token(context), Optional.empty());
+        PresentedToken token = reader.bearer(context, Optional.empty());
         Cors.callingClient(context, token.clientId());
         if (token instanceof MfaAccessToken access) {
             requireScope(access, "read:authenticators");
@@ -50,7 +50,7 @@ public final class AuthenticatorsEndpoint {
     }
 
     public void delete(Context context) {
-        PresentedToken token = reader.bearer(Bearer.token(context), Optional.empty());
+        PresentedToken token = reader.bearer(context, Optional.empty());
         Cors.callingClient(context, token.clientId());
         MfaAccessToken access = requireRemover(token);
         String id = decoded(context.pathParam("id"));

@@ -52,7 +52,8 @@ public final class ChallengeEndpoint {
     public void handle(Context context) {
         Params params = Params.fromBody(context);
         Optional<String> clientId = clientCheck.clientId(context, params);
-        MfaTransaction transaction = reader.transaction(params.required("mfa_token"),
+        MfaTransaction transaction = reader.transaction(reader.requiredToken(params,
+                        Bearer.token(context).isPresent()),
                 clientId);
         Cors.callingClient(context, transaction.clientId());
         Set<String> types = challengeTypes(params.single("challenge_type"));
@@ -118,14 +119,26 @@ public final class ChallengeEndpoint {
                 .orElseThrow(() -> ProtocolError.invalidRequest("authenticator_id " + id
                         + " is not an authenticator of this user. List them with"
                         + " GET /mfa/authenticators."));
+        if (authenticator.kind() == AuthenticatorKind.RECOVERY_CODE) {
+            throw ProtocolError.of(400, "unsupported_challenge_type", "authenticator_id "
+                    + id + " is the user's recovery code, which is not challenged: send it"
+                    + " as recovery_code to POST /oauth/token with grant_type "
+                    + RecoveryCodeGrant.GRANT_TYPE + ", or challenge an otp or oob"
+                    + " authenticator.");
+        }
         if (!active.contains(authenticator)) {
             throw ProtocolError.of(400, "unsupported_challenge_type", "authenticator_id "
                     + id + " is not active: it was never confirmed (or its factor is"
                     + " disabled), so it cannot be challenged. Confirm it on POST /oauth/token,"
                     + " or challenge an active authenticator.");
         }
-        if (!types.contains(authenticator.kind().authenticatorType())) {
-            throw unsupported(types, List.of(authenticator));
+        String type = authenticator.kind().authenticatorType();
+        if (!types.contains(type)) {
+            throw ProtocolError.of(400, "unsupported_challenge_type", "authenticator_id "
+                    + id + " is an " + type + " authenticator, but challenge_type asks for "
+                    + String.join(" ", types) + ". Send challenge_type=" + type
+                    + " (or leave it out) for this authenticator, or name an authenticator"
+                    + " of the requested type.");
         }
         return authenticator;
     }

@@ -1,6 +1,7 @@
 package dev.twofold.mfa;
 
 import dev.twofold.crypto.Randoms;
+import dev.twofold.delivery.Destinations;
 import dev.twofold.delivery.PhoneNumbers;
 import dev.twofold.mfa.totp.Base32;
 import dev.twofold.mfa.totp.OtpAuthUri;
@@ -19,6 +20,8 @@ public final class Enrollments {
 
     /** TOTP keys are 160 bits (RFC 4226 §4 R6 recommends it). */
     private static final int SECRET_BYTES = 20;
+    /** The length of the {@code authenticators.display_name} column. */
+    private static final int MAX_NAME = 255;
 
     private final Services services;
     private final MfaSettings settings;
@@ -68,9 +71,13 @@ public final class Enrollments {
                 .map(String::trim)
                 .orElseThrow(() -> ProtocolError.invalidRequest("email is required for"
                         + " oob_channels email: this user has no email address on file."));
-        if (!email.matches("[^@\\s]+@[^@\\s]+")) {
-            throw ProtocolError.invalidRequest("email is not an email address; send one such"
-                    + " as alice@example.com.");
+        // The check the sender makes (GuardedSender), made before the enrollment is stored:
+        // a longer address than the email column holds (320) was a database fault, a 500.
+        if (!Destinations.isValidEmail(email)) {
+            throw ProtocolError.invalidRequest("email is not an email address (received "
+                    + email.length() + " characters" + (email.length() > 320
+                    ? "; at most 320 are accepted" : "") + "); send one such as"
+                    + " alice@example.com.");
         }
         return pending(AuthenticatorKind.EMAIL, transaction, Optional.empty(), Optional.empty(),
                 Optional.of(email), Optional.of(maskedEmail(email)));
@@ -87,7 +94,9 @@ public final class Enrollments {
     /** An address safe to show: {@code a***@example.com}. */
     public static String maskedEmail(String email) {
         int at = email.indexOf('@');
-        return email.charAt(0) + "***" + email.substring(at);
+        String masked = email.charAt(0) + "***" + email.substring(at);
+        // The name column holds 255 characters; a long domain is shortened, not refused.
+        return masked.length() <= MAX_NAME ? masked : masked.substring(0, MAX_NAME - 1) + "…";
     }
 
     private String barcodeUri(String userId, String secret) {

@@ -9,8 +9,10 @@ import dev.twofold.oauth.AccessTokenClaims;
 import dev.twofold.oauth.AccessTokenVerifier;
 import dev.twofold.oauth.Authentication;
 import dev.twofold.oauth.JwtTokenIssuer;
+import dev.twofold.server.Params;
 import dev.twofold.server.ProtocolError;
 import dev.twofold.server.Services;
+import io.javalin.http.Context;
 import java.text.ParseException;
 import java.time.Instant;
 import java.util.Map;
@@ -58,6 +60,30 @@ public final class MfaTokenReader {
             case LoginToken login -> login.transaction();
             case MfaAccessToken access -> stepUp(access.claims());
         };
+    }
+
+    /**
+     * The body's {@code mfa_token}; missing, it is refused saying where to get one and, when
+     * the client put a token in the {@code Authorization} header instead, that it goes in the
+     * body on this endpoint.
+     */
+    public String requiredToken(Params params, boolean bearerHeaderSent) {
+        return params.single("mfa_token").orElseThrow(() -> ProtocolError.invalidRequest(
+                "Missing required parameter: mfa_token. " + howToGet()
+                        + (bearerHeaderSent ? " It goes in the request body as mfa_token; this"
+                        + " endpoint does not read the Authorization: Bearer header." : "")));
+    }
+
+    /** The credential of the request's {@code Authorization: Bearer} header; refusals are 401. */
+    public PresentedToken bearer(Context context, Optional<String> clientId) {
+        Optional<String> raw = Bearer.token(context);
+        if (raw.isEmpty()) {
+            throw ProtocolError.missingToken(services.issuer(),
+                    AccessTokenVerifier.whyNoBearer(context) + " Send Authorization: Bearer"
+                    + " with the mfa_token from the mfa_required error of POST /oauth/token,"
+                    + " or with an access token for audience " + services.mfaAudience() + ".");
+        }
+        return bearer(raw, clientId);
     }
 
     /** The credential of an {@code Authorization: Bearer} header; refusals are 401. */

@@ -50,7 +50,7 @@ public final class SecondFactorCompletion {
 
     /** The transaction of the request's {@code mfa_token}, for the authenticated client. */
     public MfaTransaction transaction(TokenRequest request) {
-        return reader.transaction(request.params().required("mfa_token"),
+        return reader.transaction(reader.requiredToken(request.params(), false),
                 Optional.of(request.client().clientId()));
     }
 

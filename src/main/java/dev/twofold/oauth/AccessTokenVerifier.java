@@ -51,11 +51,41 @@ public final class AccessTokenVerifier {
                 elsewhere(context).map(place -> "The access_token was sent in " + place
                         + "; Twofold reads access tokens only from the Authorization header"
                         + " (RFC 6750 §2.1), which keeps them out of URLs and logs.")
-                        .orElse("No access token was sent.")
+                        .orElse(whyNoBearer(context))
                         + " Send it as Authorization: Bearer <access_token>,"
                         + " obtained from POST /oauth/token with audience "
                         + requiredAudience + "."));
+        elsewhere(context).ifPresent(place -> {
+            // RFC 6750 §2 and §3.1: one method per request; a second copy is not ignored.
+            throw ProtocolError.invalidRequest("The access token was sent twice: in the"
+                    + " Authorization header and in " + place + ". Send it only as"
+                    + " Authorization: Bearer <access_token> (RFC 6750 §2: one method per"
+                    + " request).");
+        });
         return verify(token, requiredAudience);
+    }
+
+    /**
+     * Why {@link #bearerToken} found no token, as the first sentence of a refusal: no
+     * {@code Authorization} header, an empty {@code Bearer} one, one without a scheme (the bare
+     * token, a common slip), or one of another scheme such as {@code Basic}. Only the scheme
+     * is named, never the credentials after it.
+     */
+    public static String whyNoBearer(Context context) {
+        String header = context.header("Authorization");
+        if (header == null || header.isBlank()) {
+            return "No access token was sent.";
+        }
+        String[] parts = header.strip().split("[ \t]+", 2);
+        if (parts.length == 1 && !parts[0].equalsIgnoreCase("Bearer")) {
+            return "The Authorization header has no scheme: it holds one word, not"
+                    + " \"Bearer\", a space and the token.";
+        }
+        if (parts[0].equalsIgnoreCase("Bearer")) {
+            return "The Authorization: Bearer header holds no token.";
+        }
+        String scheme = parts[0].matches("[A-Za-z0-9._~+/-]{1,20}") ? parts[0] : "another";
+        return "The Authorization header uses the " + scheme + " scheme, not Bearer.";
     }
 
     /** Where else a client put an {@code access_token} (RFC 6750 §2.2, §2.3), if it did. */
@@ -141,6 +171,11 @@ public final class AccessTokenVerifier {
         try {
             jwt = SignedJWT.parse(token);
         } catch (ParseException e) {
+            if (unsecured(token)) {
+                throw invalid("The bearer token is an unsigned JWT (alg none), which is never"
+                        + " accepted (RFC 8725 §3.1): access tokens of this server are signed."
+                        + " Send the access_token that POST /oauth/token returned.");
+            }
             throw invalid("The bearer token is not a JWT; send the access_token that"
                     + " POST /oauth/token returned.");
         }
@@ -151,6 +186,15 @@ public final class AccessTokenVerifier {
                     + " response.");
         }
         return jwt;
+    }
+
+    /** Whether the token is an unsecured JWT ({@code "alg":"none"}, RFC 7519 §6). */
+    private static boolean unsecured(String token) {
+        try {
+            return com.nimbusds.jwt.JWTParser.parse(token) instanceof com.nimbusds.jwt.PlainJWT;
+        } catch (ParseException | RuntimeException e) {
+            return false;
+        }
     }
 
     private AccessTokenClaims claims(SignedJWT jwt) {

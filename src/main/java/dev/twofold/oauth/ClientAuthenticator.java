@@ -89,9 +89,30 @@ public final class ClientAuthenticator {
             return basic.get();
         }
         String clientId = bodyId.orElseThrow(() -> ProtocolError.invalidClient(
-                "No client authentication was sent. Send client_id (and client_secret for a"
-                        + " confidential client) in the body, or use HTTP Basic.", challenge()));
+                notBasic(context.header("Authorization")) + "Send client_id (and client_secret"
+                        + " for a confidential client) in the body, or use HTTP Basic.",
+                challenge()));
         return new Credentials(clientId, bodySecret);
+    }
+
+    /**
+     * The first sentence of the refusal when no client credentials were found: an
+     * Authorization header of another scheme (a Bearer token sent to the token endpoint) is
+     * named by its scheme only.
+     */
+    private static String notBasic(String header) {
+        if (header == null || header.isBlank()) {
+            return "No client authentication was sent. ";
+        }
+        String[] parts = header.strip().split("[ \t]+", 2);
+        if (parts[0].equalsIgnoreCase("Basic")) {
+            return "No client authentication was sent: the Authorization: Basic header holds no"
+                    + " credentials. ";
+        }
+        String scheme = parts.length == 2 && parts[0].matches("[A-Za-z0-9._~+/-]{1,20}")
+                ? " but " + parts[0] : "";
+        return "No client authentication was sent: the Authorization header is not HTTP Basic"
+                + scheme + ", and a token does not authenticate a client. ";
     }
 
     private Optional<Credentials> basic(String header) {

@@ -62,7 +62,7 @@ public final class RefreshTokenGrant implements Grant {
 
     private RefreshTokenStore.Stored find(String token) {
         if (!token.startsWith("rt_")) {
-            String kind = TokenKinds.opaqueKind(token);
+            String kind = TokenKinds.kind(token);
             throw ProtocolError.invalidGrant("refresh_token is " + (kind != null ? kind
                     : "not a refresh token") + "; send the refresh_token field (rt_…) of a"
                     + " token response whose scope included offline_access.");

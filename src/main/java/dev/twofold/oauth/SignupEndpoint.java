@@ -86,12 +86,24 @@ public final class SignupEndpoint {
         String id = HexFormat.of().formatHex(Randoms.bytes(12));
         return new User("auth0|" + id, connection, Optional.of(email), false,
                 Optional.of(services.passwords().hash(password)),
-                Optional.of(params.single("name").orElse(email)),
-                Optional.of(params.single("nickname").orElse(email.substring(0,
-                        email.indexOf('@')))),
-                params.single("given_name"), params.single("family_name"),
-                params.single("picture"), Optional.empty(), false, "{}", "{}", 0,
+                Optional.of(text(params, "name", User.MAX_NAME)
+                        .orElse(User.defaultName(email))),
+                Optional.of(text(params, "nickname", User.MAX_NAME)
+                        .orElse(User.defaultNickname(email))),
+                text(params, "given_name", User.MAX_NAME),
+                text(params, "family_name", User.MAX_NAME),
+                text(params, "picture", User.MAX_PICTURE), Optional.empty(), false, "{}", "{}", 0,
                 Optional.empty(), Optional.empty(), now, now);
+    }
+
+    /** A profile field, refused when longer than its column (it was a database fault). */
+    private static Optional<String> text(Params params, String name, int max) {
+        Optional<String> value = params.single(name);
+        if (value.isPresent() && value.get().length() > max) {
+            throw ProtocolError.of(400, "invalid_signup", name + " has "
+                    + value.get().length() + " characters; at most " + max + " are accepted.");
+        }
+        return value;
     }
 
     private void insert(User user) {

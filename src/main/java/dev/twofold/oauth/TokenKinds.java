@@ -24,6 +24,30 @@ public final class TokenKinds {
                         + " http://auth0.com/oauth/grant-type/mfa-otp with this mfa_token)." : ".");
     }
 
+    /**
+     * A phrase naming any token this server hands out: an opaque one by its prefix, a JWT by
+     * its header's {@code typ} (an access token is {@code at+jwt}, RFC 9068; an ID token is
+     * {@code JWT}). Null for anything else. The signature is not checked: this only words a
+     * refusal.
+     */
+    public static String kind(String token) {
+        String opaque = opaqueKind(token);
+        if (opaque != null || token.chars().filter(c -> c == '.').count() != 2) {
+            return opaque;
+        }
+        try {
+            com.nimbusds.jose.JOSEObjectType type = com.nimbusds.jose.JWSHeader.parse(
+                    com.nimbusds.jose.util.Base64URL.from(token.substring(0,
+                            token.indexOf('.')))).getType();
+            if (JwtTokenIssuer.ACCESS_TOKEN_TYPE.equals(type)) {
+                return "an access token (a JWT with typ at+jwt)";
+            }
+            return type == null ? null : "an ID token (a JWT with typ " + type + ")";
+        } catch (java.text.ParseException e) {
+            return null;
+        }
+    }
+
     /** A phrase naming an opaque Twofold token by its prefix; null for anything else. */
     public static String opaqueKind(String token) {
         if (token.startsWith("mfa_")) {

@@ -1,5 +1,6 @@
 package dev.twofold.ops;
 
+import dev.twofold.server.Params;
 import dev.twofold.server.ProtocolError;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -69,6 +70,14 @@ final class LogsEndpoint {
     }
 
     private static AuditQuery query(Context context) {
+        // Javalin's query parameters ignore a broken escape (q=%zz would list every event)
+        // and answer one of repeated values; the query string is checked strictly first.
+        try {
+            Params.fromQuery(Optional.ofNullable(context.queryString()).orElse(""))
+                    .requireNoRepeats();
+        } catch (ProtocolError error) {
+            throw badQuery(error.description());
+        }
         Map<String, String> filters = filters(context.queryParam("q"));
         Optional<String> from = Optional.ofNullable(context.queryParam("from"))
                 .filter(value -> !value.isBlank());

@@ -24,6 +24,14 @@ public final class ErrorResponses {
 
     /** Installs the handlers on an application. */
     public static void install(Javalin app, int maxBodyBytes) {
+        // Javalin compares the body limit with the int Content-Length, which is -1 beyond
+        // 2 GiB: such a request waited for its body until the idle timeout, then got an empty
+        // 408. It is refused at once, as any declared length over the limit is.
+        app.before(context -> {
+            if (context.req().getContentLengthLong() > Integer.MAX_VALUE) {
+                throw bodyTooLarge(maxBodyBytes);
+            }
+        });
         app.exception(ProtocolError.class, (error, context) -> answer(context, error));
         app.exception(MethodNotAllowedResponse.class, (error, context) ->
                 answer(context, methodNotAllowed(context, error)));
@@ -43,6 +51,23 @@ public final class ErrorResponses {
                         + context.method() + " " + context.path() + " exists on this server."));
             }
         });
+        // Jetty's own refusals while a handler reads the body (a malformed chunk, a body that
+        // stops arriving) come as a bare status; they get a JSON body like every other error.
+        app.error(400, context -> {
+            if (context.result() == null || context.result().isEmpty()) {
+                answer(context, ProtocolError.invalidRequest("The request body could not be"
+                        + " read: its chunked encoding is malformed, or the connection broke"
+                        + " while it was sent. Send a well-formed HTTP/1.1 request."));
+            }
+        });
+        app.error(408, context -> {
+            if (context.result() == null || context.result().isEmpty()) {
+                answer(context, ProtocolError.of(408, "request_timeout", "The request body"
+                        + " stopped arriving before its end (TWOFOLD_HTTP_IDLE_TIMEOUT passed"
+                        + " without a byte). Send the whole body its Content-Length"
+                        + " announces."));
+            }
+        });
         app.error(405, context -> {
             if (context.result() == null || context.result().isEmpty()) {
                 answer(context, ProtocolError.of(405, "method_not_allowed", "The method "
@@ -58,10 +83,26 @@ public final class ErrorResponses {
     private static ProtocolError methodNotAllowed(Context context,
                                                   MethodNotAllowedResponse response) {
         String allowed = response.getDetails().getOrDefault("availableMethods", "");
+        if (allowed.equals("OPTIONS")) {
+            // Only the CORS preflight route matches (it covers every path under /mfa/): no
+            // endpoint is there, so the answer is 404, not "use OPTIONS".
+            return ProtocolError.of(404, "not_found", "No endpoint " + method(context) + " "
+                    + context.path() + " exists on this server; see the API in "
+                    + "GET /openapi.json.");
+        }
         return ProtocolError.of(405, "method_not_allowed", "The endpoint " + context.path()
-                + " does not answer " + context.method() + "; it answers " + allowed
+                + " does not answer " + method(context) + "; it answers " + allowed
                 + ". Send the request with " + (allowed.contains(",")
                 ? "one of those methods." : "that method.")).withHeader("Allow", allowed);
+    }
+
+    /**
+     * The method as the client sent it: Javalin names every method it does not know
+     * ({@code FOO}, {@code PROPFIND}) INVALID. Jetty has checked it is an HTTP token.
+     */
+    private static String method(Context context) {
+        String sent = context.req().getMethod();
+        return sent == null || sent.length() > 20 ? context.method().name() : sent;
     }
 
     /** 413 for a body over the limit, naming the limit and the setting that raises it. */

@@ -50,10 +50,20 @@ public final class Params {
         String contentType = context.contentType();
         String mediaType = contentType == null ? ""
                 : contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+        String encoding = context.header("Content-Encoding");
+        if (encoding != null && !encoding.isBlank()
+                && !encoding.strip().equalsIgnoreCase("identity")) {
+            // A compressed body would otherwise be refused as "not valid UTF-8".
+            throw ProtocolError.invalidRequest("The request body has Content-Encoding "
+                    + RequestJson.echo(encoding.strip()) + "; this server reads only"
+                    + " uncompressed bodies. Send it without Content-Encoding.");
+        }
         byte[] body = context.bodyAsBytes();
         return switch (mediaType) {
-            case "application/x-www-form-urlencoded" -> fromForm(decodeUtf8(body));
-            case "application/json" -> fromJson(decodeUtf8(body));
+            case "application/x-www-form-urlencoded" -> fromForm(refuseJsonAsForm(
+                    decodeUtf8(body)));
+            case "application/json" -> fromJson(decodeUtf8(body, "The JSON request body",
+                    "send the JSON text encoded in UTF-8 (RFC 8259 §8.1)."));
             case "" -> {
                 if (body.length > 0) {
                     throw unsupportedType("none");
@@ -69,20 +79,40 @@ public final class Params {
                 + "; send application/x-www-form-urlencoded or application/json.");
     }
 
+    /**
+     * A form body that is a JSON object or array (curl's {@code -d '{…}'} without a JSON
+     * Content-Type) would otherwise parse as one odd parameter name and be refused as
+     * "Missing required parameter", which hides the cause.
+     */
+    private static String refuseJsonAsForm(String body) {
+        String start = body.stripLeading();
+        if (start.startsWith("{") || start.startsWith("[")) {
+            throw ProtocolError.invalidRequest("The request body has Content-Type"
+                    + " application/x-www-form-urlencoded but looks like JSON (it starts with "
+                    + start.charAt(0) + "). Send JSON with Content-Type: application/json, or"
+                    + " send the form as name=value pairs joined by &.");
+        }
+        return body;
+    }
+
     static String decodeUtf8(byte[] body) {
         return decodeUtf8(body, "The request body");
     }
 
     /** Decodes UTF-8; {@code subject} names the text in a refusal ("The query string"). */
     static String decodeUtf8(byte[] body, String subject) {
+        return decodeUtf8(body, subject, "percent-encode the UTF-8 bytes of each character.");
+    }
+
+    /** Decodes UTF-8; a refusal names {@code subject} and gives {@code advice}. */
+    static String decodeUtf8(byte[] body, String subject, String advice) {
         try {
             return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(body)).toString();
         } catch (CharacterCodingException e) {
-            throw ProtocolError.invalidRequest(subject + " is not valid UTF-8; percent-encode"
-                    + " the UTF-8 bytes of each character.");
+            throw ProtocolError.invalidRequest(subject + " is not valid UTF-8; " + advice);
         }
     }
 

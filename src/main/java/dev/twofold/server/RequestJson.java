@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.MissingNode;
@@ -22,8 +23,11 @@ import java.util.function.Function;
  */
 public final class RequestJson {
 
+    // A second value after the first ({"a":1} xyz, {"a":1}{"b":2}) is not one JSON text
+    // (RFC 8259 §2) and is refused, not cut off after the first.
     private static final ObjectReader READER = Json.MAPPER.reader()
-            .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION.mappedFeature());
+            .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION.mappedFeature())
+            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final int MAX_ECHO = 64;
 
     private RequestJson() {
@@ -37,6 +41,11 @@ public final class RequestJson {
      */
     public static JsonNode read(String text, String noun,
                                 Function<String, ProtocolError> refusal) {
+        if (text.startsWith("\uFEFF")) {
+            throw refusal.apply("The JSON body starts with a byte order mark (U+FEFF), which"
+                    + " JSON sent over a network must not have (RFC 8259 §8.1); send it"
+                    + " without.");
+        }
         JsonNode root;
         try {
             root = READER.readTree(text);
@@ -84,6 +93,11 @@ public final class RequestJson {
         JsonLocation location = e.getLocation();
         String where = location == null ? "" : " at line " + location.getLineNr()
                 + ", column " + location.getColumnNr();
+        if (String.valueOf(e.getOriginalMessage()).startsWith("Trailing token")) {
+            return "The request body holds more than one JSON value: another begins" + where
+                    + " after the first has ended; send exactly one JSON object, such as"
+                    + " {\"name\":\"value\"}.";
+        }
         return "The request body is not valid JSON" + where + " (" + reason(e) + "); send one"
                 + " JSON object, such as {\"name\":\"value\"}.";
     }

@@ -30,4 +30,23 @@ public record User(
 
     /** The default database connection, named as Auth0 names it. */
     public static final String DEFAULT_CONNECTION = "Username-Password-Authentication";
+
+    /** The longest name, nickname, given or family name the users table keeps. */
+    public static final int MAX_NAME = 255;
+    /** The longest picture URL the users table keeps. */
+    public static final int MAX_PICTURE = 2000;
+
+    /**
+     * The name of a user created without one: the email address (as Auth0 does), cut to
+     * {@link #MAX_NAME}. An address may be up to 320 characters, longer than a name.
+     */
+    public static String defaultName(String email) {
+        return email.length() <= MAX_NAME ? email : email.substring(0, MAX_NAME);
+    }
+
+    /** The nickname of a user created without one: the address before the @, cut likewise. */
+    public static String defaultNickname(String email) {
+        int at = email.indexOf('@');
+        return defaultName(at < 0 ? email : email.substring(0, at));
+    }
 }

@@ -125,6 +125,19 @@ class LogoutTest {
         assertThat(answer.body()).contains("allowed logout URLs");
     }
 
+    /** The parameters of GET /v2/logout are in the query string, and a refusal says so. */
+    @Test
+    void auth0LogoutWhenQueryNotUtf8ThenErrorPageNamingTheQueryString() {
+        HostedLoginClient browser = new HostedLoginClient(server.issuer());
+
+        Http.Answer answer = browser.get(server.issuer() + "v2/logout?client_id=spa&returnTo=%FF");
+
+        assertThat(answer.status()).isEqualTo(400);
+        assertThat(answer.header("Location")).isNull();
+        assertThat(answer.body()).contains("query string is not valid UTF-8")
+                .doesNotContain("form body");
+    }
+
     @Test
     void auth0LogoutWhenReturnToWithoutClientIdThenErrorPage() {
         HostedLoginClient browser = new HostedLoginClient(server.issuer());

@@ -54,6 +54,7 @@ class BadInputTest {
         "/api/v2/clients | {\"name\":\"x\",\"grant_types\":[\"implicit\"]} | implicit",
         "/api/v2/resource-servers | {\"identifier\":\"x\",\"token_lifetime\":1.5} | whole number",
         "/api/v2/client-grants | {\"client_id\":true}           | client_id",
+        "/api/v2/users   | {\"email\":\"t@example.com\"} []       | more than one JSON value",
     })
     void postWhenBodyMalformedThen400Json(String path, String body, String mention) {
         Http.Answer answer = post(path.trim(), "application/json", body.trim());
@@ -142,5 +143,42 @@ class BadInputTest {
                 .build());
 
         assertClientError(answer, 400, "UTF-8");
+    }
+
+    @Test
+    void getWhenQueryHasBrokenEscapeThen400AndNotTheUnfilteredList() throws Exception {
+        String response = rawGet("/api/v2/users?q=%zz");
+
+        assertThat(response).startsWith("HTTP/1.1 400").contains("invalid_query_string")
+                .contains("invalid %-escape (%zz)").doesNotContain("\"user_id\"");
+    }
+
+    @Test
+    void getWhenQueryIsNotUtf8Then400() {
+        Http.Answer answer = server.http().get("/api/v2/users?q=email:%22%FF%22", token);
+
+        assertClientError(answer, 400, "query string", "UTF-8");
+        assertThat(answer.text("error")).isEqualTo("invalid_query_string");
+    }
+
+    @Test
+    void getWhenQueryParameterRepeatedThen400NamingIt() {
+        Http.Answer answer = server.http().get("/api/v2/users?page=0&page=1", token);
+
+        assertClientError(answer, 400, "page was sent 2 times");
+        assertThat(answer.text("error")).isEqualTo("invalid_query_string");
+    }
+
+    /** A request no URI class would build: sent as bytes over a socket. */
+    private static String rawGet(String target) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1",
+                server.server().port())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Authorization: Bearer " + token + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(),
+                    java.nio.charset.StandardCharsets.UTF_8);
+        }
     }
 }

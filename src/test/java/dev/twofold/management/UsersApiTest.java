@@ -93,6 +93,23 @@ class UsersApiTest {
         assertThat(stored.passwordHash().orElseThrow()).startsWith("$argon2id$");
     }
 
+    /**
+     * An address of up to 320 characters is accepted (the email column); the name and
+     * nickname Auth0 derives from it are cut to their 255-character columns instead of
+     * failing the insert with 500.
+     */
+    @Test
+    void createWhenAddressLongerThanANameThen201WithNameCut() {
+        String address = "m".repeat(290) + "@example.com";
+
+        Http.Answer created = create(address, "Correct-Horse-9");
+
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        assertThat(created.text("email")).isEqualTo(address);
+        assertThat(created.text("name")).isEqualTo(address.substring(0, 255));
+        assertThat(created.text("nickname")).isEqualTo("m".repeat(255));
+    }
+
     @Test
     void getWhenIdEncodedOrRawPipeThenSameUser() {
         String userId = create("dave@example.com", "Correct-Horse-9").text("user_id");

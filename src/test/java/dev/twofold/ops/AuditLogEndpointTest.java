@@ -52,6 +52,22 @@ class AuditLogEndpointTest {
                 .detail("password", "Correct-Horse-9").build());
     }
 
+    /** As on the rest of /api/v2: a repeated or undecodable parameter is refused, not guessed. */
+    @Test
+    void logsWhenQueryParameterRepeatedOrNotUtf8Then400InvalidQueryString() {
+        String token = managementToken("read:logs");
+
+        Http.Answer repeated = server.http().get("/api/v2/logs?per_page=1&per_page=2", token);
+        Http.Answer notUtf8 = server.http().get("/api/v2/logs?q=client_id:%FF", token);
+
+        assertThat(repeated.status()).isEqualTo(400);
+        assertThat(repeated.text("errorCode")).isEqualTo("invalid_query_string");
+        assertThat(repeated.text("error_description")).contains("per_page was sent 2 times");
+        assertThat(notUtf8.status()).isEqualTo(400);
+        assertThat(notUtf8.text("error_description")).contains("query string")
+                .contains("UTF-8");
+    }
+
     @Test
     void logsWhenTokenHasReadLogsThenEntriesInAuth0Shape() {
         Instant before = Instant.now().minusSeconds(1);

@@ -53,6 +53,38 @@ class SlowAndHugeRequestTest {
                 .doesNotContain("Content Too Large");
     }
 
+    /**
+     * A Content-Length beyond 2 GiB (an int's range) is refused at once like any other over
+     * the limit; it waited for the body until the idle timeout and got an empty 408.
+     */
+    @Test
+    void bodyWhenContentLengthBeyondIntRangeThen413JsonAtOnce() {
+        long started = System.nanoTime();
+        RawHttp.Answer answer = raw().send(RawHttp.request("POST /oauth/token HTTP/1.1\r\n"
+                + "Host: x\r\nConnection: close\r\nContent-Type: application/x-www-form-urlencoded"
+                + "\r\nContent-Length: 99999999999", "grant_type=x".getBytes(
+                        StandardCharsets.UTF_8)));
+
+        assertThat(answer.status()).isEqualTo(413);
+        assertThat(answer.header("Content-Type")).startsWith("application/json");
+        assertThat(answer.body()).contains("\"error\":\"request_too_large\"");
+        assertThat((System.nanoTime() - started) / 1_000_000L).isLessThan(900);
+    }
+
+    /** A malformed chunk (RFC 9112 §7.1: chunk-size is hex) is a 400 with a JSON body. */
+    @Test
+    void bodyWhenChunkSizeIsNotHexThen400Json() {
+        RawHttp.Answer answer = raw().send(RawHttp.request("POST /oauth/token HTTP/1.1\r\n"
+                + "Host: x\r\nConnection: close\r\nContent-Type: application/x-www-form-urlencoded"
+                + "\r\nTransfer-Encoding: chunked", "zz\r\nabc\r\n0\r\n\r\n".getBytes(
+                        StandardCharsets.UTF_8)));
+
+        assertThat(answer.status()).isEqualTo(400);
+        assertThat(answer.header("Content-Type")).startsWith("application/json");
+        assertThat(answer.body()).contains("\"error\":\"invalid_request\"")
+                .contains("chunked encoding");
+    }
+
     @Test
     void headWhenClientStallsMidwayThenConnectionIsClosedWithoutA5xx() throws IOException {
         String answer = stall("POST /oauth/token HTTP/1.1\r\nHost: x\r\nContent-Ty");

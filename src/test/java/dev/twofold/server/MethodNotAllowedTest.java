@@ -37,6 +37,7 @@ class MethodNotAllowedTest {
         "POST   | /dev/outbox           | GET",
         "DELETE | /userinfo             | GET",
         "PUT    | /api/v2/users         | POST",
+        "PROPFIND | /oauth/token        | POST",
     })
     void knownPathWhenAskedWithAnotherMethodThen405JsonWithAllow(String method, String path,
                                                                  String allowed) {
@@ -58,5 +59,26 @@ class MethodNotAllowedTest {
 
         assertThat(answer.status()).isEqualTo(404);
         assertThat(answer.text("error")).isEqualTo("not_found");
+    }
+
+    /**
+     * The CORS preflight route covers every path under /mfa/, so an unknown one there was
+     * answered 405 "it answers OPTIONS"; RFC 9110 §15.5.5 makes it 404, as elsewhere.
+     */
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource(delimiter = '|', value = {
+        "GET    | /mfa/no-such-endpoint",
+        "POST   | /mfa/associates",
+        "DELETE | /mfa/challenge/x",
+    })
+    void unknownPathUnderMfaWhenAskedThen404NotOptionsOnly(String method, String path) {
+        Http.Answer answer = server.http().raw(method, path, "application/json",
+                method.equals("GET") ? null : "{}");
+
+        assertThat(answer.status()).isEqualTo(404);
+        assertThat(answer.header("Content-Type")).startsWith("application/json");
+        assertThat(answer.text("error")).isEqualTo("not_found");
+        assertThat(answer.text("error_description")).contains(path)
+                .doesNotContain("answers OPTIONS");
     }
 }

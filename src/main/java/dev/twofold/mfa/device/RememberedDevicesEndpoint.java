@@ -1,6 +1,5 @@
 package dev.twofold.mfa.device;
 
-import dev.twofold.mfa.Bearer;
 import dev.twofold.mfa.MfaTokenReader;
 import dev.twofold.mfa.PresentedToken;
 import dev.twofold.mfa.PresentedToken.MfaAccessToken;
@@ -37,7 +36,7 @@ public final class RememberedDevicesEndpoint {
     }
 
     public void list(Context context) {
-        PresentedToken token = reader.bearer(Bearer.token(context), Optional.empty());
+        PresentedToken token = reader.bearer(context, Optional.empty());
         Cors.callingClient(context, token.clientId());
         if (token instanceof MfaAccessToken access) {
             requireScope(access, "read:authenticators");
@@ -47,7 +46,7 @@ public final class RememberedDevicesEndpoint {
     }
 
     public void delete(Context context) {
-        PresentedToken token = reader.bearer(Bearer.token(context), Optional.empty());
+        PresentedToken token = reader.bearer(context, Optional.empty());
         Cors.callingClient(context, token.clientId());
         if (!(token instanceof MfaAccessToken access)) {
             throw ProtocolError.accessDenied("An mfa_token cannot forget devices. Send an"

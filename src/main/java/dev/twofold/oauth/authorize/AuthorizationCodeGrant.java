@@ -2,6 +2,7 @@ package dev.twofold.oauth.authorize;
 
 import com.nimbusds.jwt.SignedJWT;
 import dev.twofold.oauth.Grant;
+import dev.twofold.oauth.TokenKinds;
 import dev.twofold.oauth.TokenRequest;
 import dev.twofold.oauth.TokenResponse;
 import dev.twofold.server.Params;
@@ -53,8 +54,10 @@ public final class AuthorizationCodeGrant implements Grant {
         String code = params.single("code").orElseThrow(() -> ProtocolError.invalidRequest(
                 "code is missing; send the code from the redirect of GET /authorize."));
         if (!code.startsWith("ac_")) {
-            throw ProtocolError.invalidGrant("code is not an authorization code (those start"
-                    + " with ac_); send the code parameter of the redirect to your redirect URI.");
+            String kind = TokenKinds.kind(code);
+            throw ProtocolError.invalidGrant("code is " + (kind != null ? kind + ", " : "")
+                    + "not an authorization code (those start with ac_); send the code"
+                    + " parameter of the redirect to your redirect URI.");
         }
         return code;
     }

@@ -166,7 +166,8 @@ class AuthorizationCodeGrantTest {
 
     @Test
     void exchangeWhenRefreshTokenSentAsCodeThenDescriptionNamesTheMistake() {
-        assertInvalidGrant(exchange("rt_" + "x".repeat(43)), "not an authorization code");
+        assertInvalidGrant(exchange("rt_" + "x".repeat(43)), "code is a refresh token, not an"
+                + " authorization code");
     }
 
     @Test

@@ -69,4 +69,29 @@ class SignupTest {
         assertThat(badClient.status()).isEqualTo(400);
         assertThat(badClient.text("error")).isEqualTo("invalid_request");
     }
+
+    /**
+     * An address of up to 320 characters is accepted, so the name and nickname derived from
+     * it must fit their 255-character columns; a name given longer than that is refused
+     * naming the field, not as "this email address cannot be registered".
+     */
+    @Test
+    void signupWhenLongAddressOrNameThenUserCreatedOrFieldNamed() {
+        String longAddress = "l".repeat(290) + "@example.com";
+
+        Http.Answer created = signup(Map.of("client_id", "spa", "email", longAddress,
+                "password", "Long-Enough-1"));
+        Http.Answer refused = signup(Map.of("client_id", "spa", "email", "n@example.com",
+                "password", "Long-Enough-1", "name", "n".repeat(256)));
+
+        assertThat(created.status()).as(created.body()).isEqualTo(200);
+        assertThat(created.text("email")).isEqualTo(longAddress);
+        assertThat(created.text("name")).hasSize(255);
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.text("error")).isEqualTo("invalid_signup");
+        assertThat(refused.text("error_description")).contains("name has 256 characters")
+                .contains("at most 255").doesNotContain("cannot be registered");
+        assertThat(server.server().services().users().findAllByEmail("n@example.com"))
+                .isEmpty();
+    }
 }

@@ -56,6 +56,18 @@ class Bug21InvalidClientTest {
                 .isEqualTo(unknownClient.header("WWW-Authenticate"));
     }
 
+    /** A bearer token is no client authentication (RFC 6749 §2.3.1): named, not "none sent". */
+    @Test
+    void tokenRequestWhenAuthorizationIsBearerThenInvalidClientNamingTheScheme() {
+        Http.Answer answer = server.http().raw("POST", "/oauth/token",
+                "application/x-www-form-urlencoded", "grant_type=client_credentials",
+                "Authorization", "Bearer eyJhbGciOiJSUzI1NiJ9.e30.c2ln");
+
+        assertInvalidClient(answer);
+        assertThat(answer.text("error_description")).contains("not HTTP Basic but Bearer")
+                .contains("client_id").doesNotContain("eyJhbGciOiJSUzI1NiJ9");
+    }
+
     @Test
     void clientSecretPostWhenSecretWrongThenInvalidClientWithChallenge() {
         Http.Answer answer = server.http().postForm("/oauth/token", Map.of(

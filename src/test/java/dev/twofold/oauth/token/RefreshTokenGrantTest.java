@@ -81,6 +81,25 @@ class RefreshTokenGrantTest {
         assertThat(answer.text("error_description")).contains("mfa_token");
     }
 
+    /** A JWT in refresh_token is named by its typ: at+jwt (RFC 9068 §2.1) or an ID token. */
+    @Test
+    void refreshWhenAccessOrIdTokenSentThenInvalidGrantNamingWhichJwt() {
+        Http.Answer tokens = server.http().postForm("/oauth/token", Map.of("grant_type",
+                "password", "username", Fixtures.ALICE, "password", Fixtures.ALICE_PASSWORD,
+                "client_id", "c1", "client_secret", "s1-secret", "scope", "openid"));
+
+        Http.Answer access = refresh(tokens.text("access_token"), "c1", "s1-secret", null);
+        Http.Answer id = refresh(tokens.text("id_token"), "c1", "s1-secret", null);
+
+        assertThat(access.status()).isEqualTo(400);
+        assertThat(access.text("error")).isEqualTo("invalid_grant");
+        assertThat(access.text("error_description")).contains("is an access token")
+                .contains("at+jwt").contains("rt_");
+        assertThat(id.status()).isEqualTo(400);
+        assertThat(id.text("error")).isEqualTo("invalid_grant");
+        assertThat(id.text("error_description")).contains("is an ID token").contains("rt_");
+    }
+
     @Test
     void refreshWhenRotatingThenFamilyKeepsItsAbsoluteLifetime() {
         String first = login();

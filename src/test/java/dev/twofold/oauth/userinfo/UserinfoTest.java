@@ -123,4 +123,43 @@ class UserinfoTest {
 
         assertInvalidToken(server.http().get("/userinfo", token), server.issuer() + "userinfo");
     }
+
+    /**
+     * RFC 6750 §3.1: a request with another scheme (or none) lacks a bearer token, so the
+     * challenge has no error code; the description says what the header held instead of "No
+     * access token was sent", without echoing the credentials.
+     */
+    @Test
+    void userinfoWhenAuthorizationIsBasicOrABareTokenThenNamesTheSchemeProblem() {
+        String token = login("openid email", server.issuer() + "mfa/").text("access_token");
+
+        Http.Answer basic = server.http().raw("GET", "/userinfo", null, null,
+                "Authorization", "Basic YzE6czEtc2VjcmV0");
+        Http.Answer bare = server.http().raw("GET", "/userinfo", null, null,
+                "Authorization", token);
+
+        assertThat(basic.status()).isEqualTo(401);
+        assertThat(basic.header("WWW-Authenticate")).startsWith("Bearer realm=\"")
+                .doesNotContain("error=");
+        assertThat(basic.text("error_description")).contains("Basic scheme, not Bearer")
+                .contains("Authorization: Bearer").doesNotContain("YzE6czEtc2VjcmV0");
+        assertThat(bare.status()).isEqualTo(401);
+        assertThat(bare.text("error_description")).contains("no scheme")
+                .contains("Authorization: Bearer").doesNotContain(token);
+    }
+
+    /** RFC 6750 §2: a client must not send the token by more than one method (§3.1). */
+    @Test
+    void userinfoWhenTokenInHeaderAndFormBodyThen400InvalidRequest() {
+        String token = login("openid email", server.issuer() + "mfa/").text("access_token");
+
+        Http.Answer answer = server.http().raw("POST", "/userinfo",
+                "application/x-www-form-urlencoded", "access_token=" + token,
+                "Authorization", "Bearer " + token);
+
+        assertThat(answer.status()).isEqualTo(400);
+        assertThat(answer.text("error")).isEqualTo("invalid_request");
+        assertThat(answer.text("error_description")).contains("sent twice")
+                .contains("the form body").doesNotContain(token);
+    }
 }

@@ -109,4 +109,20 @@ class AccessTokenVerifierTest {
         assertThat(refusal("rt_abc", mfaAudience).description()).contains("refresh token");
         assertThat(refusal("garbage", mfaAudience).description()).contains("not a JWT");
     }
+
+    /** RFC 7519 §6 unsecured JWT: refused as such (RFC 8725 §3.1), not as "not a JWT". */
+    @Test
+    void verifyWhenUnsecuredJwtThenNamesAlgNone() {
+        String header = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                "{\"alg\":\"none\",\"typ\":\"at+jwt\"}".getBytes(
+                        java.nio.charset.StandardCharsets.UTF_8));
+        String payload = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                ("{\"iss\":\"" + server.issuer() + "\",\"sub\":\"x\"}").getBytes(
+                        java.nio.charset.StandardCharsets.UTF_8));
+
+        ProtocolError error = refusal(header + "." + payload + ".", mfaAudience);
+
+        assertThat(error.status()).isEqualTo(401);
+        assertThat(error.description()).contains("unsigned JWT (alg none)");
+    }
 }
