@@ -48,7 +48,7 @@ public final class PasswordHasher {
      * need beyond it and leave it to the collector.
      */
     private final Argon2BytesGenerator.BlockPool blocks;
-    private final Optional<Libsodium> sodium;
+    private final boolean nativeWhereItLoads;
 
     /** Argon2id through libsodium where it loads, else in Java. */
     public PasswordHasher(int memoryKib, int iterations, int parallelism) {
@@ -66,12 +66,20 @@ public final class PasswordHasher {
         this.parallelism = parallelism;
         this.blocks = new Argon2BytesGenerator.FixedBlockPool(
                 Runtime.getRuntime().availableProcessors() * (memoryKib + WORKING_BLOCKS));
-        this.sodium = nativeWhereItLoads ? Libsodium.get() : Optional.empty();
+        this.nativeWhereItLoads = nativeWhereItLoads;
     }
 
-    /** Which implementation computes Argon2id, for the start-up log. */
+    /**
+     * Which implementation computes Argon2id, for the start-up log. The first call loads
+     * libsodium (about half a second for JNA): a node calls it on a thread of its own while
+     * it starts, and every later call returns at once.
+     */
     public String implementation() {
-        return sodium.isPresent() ? "libsodium" : "Bouncy Castle";
+        return sodium().isPresent() ? "libsodium" : "Bouncy Castle";
+    }
+
+    private Optional<Libsodium> sodium() {
+        return nativeWhereItLoads ? Libsodium.get() : Optional.empty();
     }
 
     /** OWASP's recommended Argon2id parameters. */
@@ -172,6 +180,7 @@ public final class PasswordHasher {
     private byte[] argon2(String password, byte[] salt, int memoryKib, int iterations,
                           int parallelism, int length) {
         byte[] secret = password.getBytes(StandardCharsets.UTF_8);
+        Optional<Libsodium> sodium = sodium();
         if (sodium.isPresent() && Libsodium.supports(parallelism, salt.length, length,
                 memoryKib)) {
             Optional<byte[]> hash = sodium.get().argon2id(secret, salt, iterations, memoryKib,

@@ -46,6 +46,8 @@ public final class TwofoldServer implements AutoCloseable {
         // First start generates an RSA key (CPU-bound); overlap it with building the routes.
         var keysReady = java.util.concurrent.CompletableFuture.runAsync(
                 services.signingKeys()::ensureKeys);
+        // Loading libsodium (JNA) takes a while too; the start-up line below waits for it.
+        java.util.concurrent.CompletableFuture.runAsync(services.passwords()::implementation);
 
         Javalin app = Javalin.create(config -> {
             config.useVirtualThreads = true;
