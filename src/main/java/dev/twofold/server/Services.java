@@ -85,10 +85,18 @@ public final class Services {
     }
 
     private static SignatureProvider signatureProvider(Settings settings) {
+        return nativeCrypto(settings) ? SignatureProvider.fastest() : SignatureProvider.jdk();
+    }
+
+    /**
+     * TWOFOLD_CRYPTO_PROVIDER: whether signatures and password hashes use native libraries
+     * where they load ({@code auto}) or stay in Java ({@code jdk}).
+     */
+    static boolean nativeCrypto(Settings settings) {
         String choice = settings.string(Setting.CRYPTO_PROVIDER);
         return switch (choice) {
-            case "auto" -> SignatureProvider.fastest();
-            case "jdk" -> SignatureProvider.jdk();
+            case "auto" -> true;
+            case "jdk" -> false;
             default -> throw new Settings.ConfigurationException("TWOFOLD_CRYPTO_PROVIDER is "
                     + choice + "; set it to auto (native signatures where they load) or jdk.");
         };

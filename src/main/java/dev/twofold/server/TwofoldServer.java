@@ -116,7 +116,7 @@ public final class TwofoldServer implements AutoCloseable {
                 settings.getInt(Setting.ARGON2_MEMORY_KIB),
                 settings.getInt(Setting.ARGON2_ITERATIONS),
                 settings.getInt(Setting.ARGON2_PARALLELISM),
-                !"jdk".equals(settings.string(Setting.CRYPTO_PROVIDER)));
+                Services.nativeCrypto(settings));
         return new Services(settings, clock, database, box, passwords);
     }
 
