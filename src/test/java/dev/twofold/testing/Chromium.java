@@ -95,7 +95,7 @@ public final class Chromium implements AutoCloseable {
                     found.click();
                     return found;
                 });
-        new WebDriverWait(browser, Duration.ofSeconds(20)).until(driver -> gone(button));
+        awaitLeaving(browser, button);
     }
 
     /**
@@ -104,13 +104,13 @@ public final class Chromium implements AutoCloseable {
      */
     public static void submit(WebDriver browser, WebElement field) {
         field.submit();
-        new WebDriverWait(browser, Duration.ofSeconds(20)).until(driver -> gone(field));
+        awaitLeaving(browser, field);
     }
 
     /** Clicks a link and waits until the browser has left the page it was on. */
     public static void follow(WebDriver browser, WebElement link) {
         link.click();
-        new WebDriverWait(browser, Duration.ofSeconds(20)).until(driver -> gone(link));
+        awaitLeaving(browser, link);
     }
 
     /** Waits until an element matching {@code by} is on the page, and returns it. */
@@ -118,6 +118,11 @@ public final class Chromium implements AutoCloseable {
         return new WebDriverWait(browser, Duration.ofSeconds(20))
                 .ignoring(WebDriverException.class)
                 .until(driver -> driver.findElement(by));
+    }
+
+    /** Waits until the page that held {@code element} has been replaced. */
+    private static void awaitLeaving(WebDriver browser, WebElement element) {
+        new WebDriverWait(browser, Duration.ofSeconds(20)).until(driver -> gone(element));
     }
 
     /**
