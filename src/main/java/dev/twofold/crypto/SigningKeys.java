@@ -193,7 +193,15 @@ public final class SigningKeys {
     }
 
     private JWSSigner signerFor(JWK publicKey) {
-        return signers.computeIfAbsent(publicKey.getKeyID(), keyId -> {
+        JWSSigner cached = signers.get(publicKey.getKeyID());
+        if (cached != null && !provider.outdated(cached)) {
+            return cached;
+        }
+        // Made anew once the native provider has loaded; the JDK's served until then.
+        return signers.compute(publicKey.getKeyID(), (keyId, previous) -> {
+            if (previous != null && !provider.outdated(previous)) {
+                return previous;
+            }
             String sealed = database.withHandle(handle -> handle.createQuery(
                     "SELECT private_jwk_enc FROM signing_keys WHERE kid = :kid")
                     .bind("kid", keyId).mapTo(String.class).one());

@@ -85,7 +85,8 @@ public final class Services {
     }
 
     private static SignatureProvider signatureProvider(Settings settings) {
-        return nativeCrypto(settings) ? SignatureProvider.fastest() : SignatureProvider.jdk();
+        return nativeCrypto(settings) ? SignatureProvider.loadingInBackground()
+                : SignatureProvider.jdk();
     }
 
     /**

@@ -41,6 +41,26 @@ class SignatureProviderTest {
     }
 
     @Test
+    @EnabledOnOs(value = OS.LINUX, architectures = "amd64")
+    void loadingInBackgroundWhenLoadedThenSignersMadeBeforeAreOutdated() throws Exception {
+        RSASSASigner madeWithTheJdk = new RSASSASigner(new RSAKeyGenerator(2048).generate());
+        SignatureProvider loading = SignatureProvider.loadingInBackground();
+
+        assertThat(loading.name()).isEqualTo("AmazonCorrettoCryptoProvider");
+        assertThat(loading.outdated(madeWithTheJdk)).isTrue();
+        assertThat(loading.outdated(loading.use(madeWithTheJdk))).isFalse();
+        assertThat(madeWithTheJdk.getJCAContext().getProvider().getName())
+                .isEqualTo("AmazonCorrettoCryptoProvider");
+    }
+
+    @Test
+    void jdkWhenAskedThenNoSignerIsOutdated() throws Exception {
+        RSASSASigner signer = new RSASSASigner(new RSAKeyGenerator(2048).generate());
+
+        assertThat(SignatureProvider.jdk().outdated(signer)).isFalse();
+    }
+
+    @Test
     void rs256WhenSignedNativelyThenTheJdkVerifiesItAndTheReverse() throws Exception {
         RSAKey key = new RSAKeyGenerator(2048).generate();
         SignatureProvider fastest = SignatureProvider.fastest();
