@@ -10,11 +10,12 @@
 # Output: bench/out/<UTC time>/ with results.tsv, summary.md and the raw outputs.
 #
 # Settings (environment): DBS ("h2 postgres"), FLOWS (all), KEYCLOAK (1), JMH (1),
-# DURATION (20), WARMUP (5), CONNS (16), WRK_THREADS (2), BENCH_PORT (18080),
+# DURATION (20), WARMUP (10), CONNS (16), WRK_THREADS (2), BENCH_PORT (18080),
 # TWOFOLD_PEERS (../shared/peers beside the repository), SKIP_BUILD (0), START_DEV (1),
 # JMH_FROM (an earlier output folder whose JMH figures the summary uses when JMH=0),
-# MFA_USERS (2000), OTP_USERS (1500), ARGON_USERS (64), REFRESH_FAMILIES (128),
-# PG_URL (jdbc:postgresql://127.0.0.1:5432/test?user=postgres).
+# MFA_USERS (2000), OTP_USERS (5000), ARGON_USERS (64), REFRESH_FAMILIES (128),
+# PG_URL (jdbc:postgresql://127.0.0.1:5432/test?user=postgres), H2_OPTIONS (;CACHE_SIZE=4096, the
+# embedded default's page cache; appended to the production-mode H2 URL).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -24,13 +25,13 @@ DBS="${DBS:-h2 postgres}"
 FLOWS="${FLOWS:-client-credentials-rs256 client-credentials-es256 password refresh refresh-es256 authcode mfa-login mfa-otp}"
 KEYCLOAK="${KEYCLOAK:-1}"
 JMH="${JMH:-1}"
-export DURATION="${DURATION:-20}" WARMUP="${WARMUP:-5}" CONNS="${CONNS:-16}"
+export DURATION="${DURATION:-20}" WARMUP="${WARMUP:-10}" CONNS="${CONNS:-16}"
 export WRK_THREADS="${WRK_THREADS:-2}"
 BENCH_PORT="${BENCH_PORT:-18080}"
 TWOFOLD_PEERS="${TWOFOLD_PEERS:-$root/../shared/peers}"
 PG_URL="${PG_URL:-jdbc:postgresql://127.0.0.1:5432/test?user=postgres}"
 MFA_USERS="${MFA_USERS:-2000}"
-OTP_USERS="${OTP_USERS:-1500}"
+OTP_USERS="${OTP_USERS:-5000}"
 ARGON_USERS="${ARGON_USERS:-64}"
 REFRESH_FAMILIES="${REFRESH_FAMILIES:-128}"
 
@@ -93,7 +94,7 @@ start_twofold() {
     TWOFOLD_DEMO_USER=false TWOFOLD_MANAGEMENT_PORT="${TWOFOLD_MANAGEMENT_PORT:-0}")
   if [ "$mode" = start ]; then
     env+=(TWOFOLD_ISSUER="http://127.0.0.1:$BENCH_PORT/" TWOFOLD_ENCRYPTION_KEY="$ENC_KEY")
-    [ "$db" = h2 ] && env+=(TWOFOLD_DB_URL="jdbc:h2:file:$data/twofold;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;LOCK_TIMEOUT=10000")
+    [ "$db" = h2 ] && env+=(TWOFOLD_DB_URL="jdbc:h2:file:$data/twofold;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;LOCK_TIMEOUT=10000${H2_OPTIONS-;CACHE_SIZE=4096}")
   fi
   if [ "$db" = postgres ]; then
     env+=(TWOFOLD_DB_URL="$PG_URL" TWOFOLD_DB_SCHEMA="$PG_SCHEMA")

@@ -88,11 +88,16 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    /** The JDBC URL of an embedded H2 file database at the given path (without suffix). */
+    /**
+     * The JDBC URL of an embedded H2 file database at the given path (without suffix). Its
+     * page cache is 4 MiB, not H2's 16: in a node's small heap the larger cache's evicted
+     * pages filled the old generation and forced a full collection every few hundred
+     * requests, which cost more CPU than reading pages again (bench/RESULTS.md, run 5).
+     */
     public static String h2Url(Path file) {
         return "jdbc:h2:file:" + file.toAbsolutePath().normalize()
                 + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH"
-                + ";LOCK_TIMEOUT=10000";
+                + ";LOCK_TIMEOUT=10000;CACHE_SIZE=4096";
     }
 
     private void migrate(Settings settings) {
