@@ -46,10 +46,10 @@ public final class OtpGrant implements Grant {
     private TokenResponse verify(TokenRequest request, MfaTransaction transaction) {
         String otp = request.params().required("otp");
         List<Authenticator> candidates = candidates(transaction);
-        candidates.forEach(authenticator -> completion.limiter()
-                .requireNotLocked(transaction.userId(), Optional.of(authenticator.id())));
-        // Counted on the first candidate, where a wrong code is charged (refuse below).
-        completion.limiter().admit(transaction.userId(), Optional.of(candidates.get(0).id()));
+        // Counted on the first candidate, where a wrong code is charged (refuse below); the
+        // others only must not be locked.
+        completion.limiter().admit(transaction.userId(), Optional.of(candidates.get(0).id()),
+                candidates.stream().skip(1).map(Authenticator::id).toList());
 
         for (Authenticator authenticator : candidates) {
             OptionalLong step = TotpVerifier.DEFAULT.matchingStep(key(authenticator), otp,

@@ -21,10 +21,14 @@ public final class AttemptCounters {
 
     /** When the subject's current lock ends (epoch milliseconds), if it is locked at now. */
     public Optional<Long> lockedUntil(String subject, long now) {
-        return database.withHandle(handle -> handle.createQuery(
-                        "SELECT locked_until FROM attempt_counters WHERE subject = :subject"
-                                + " AND locked_until > :now")
-                .bind("subject", subject).bind("now", now).mapTo(Long.class).findOne());
+        return database.withHandle(handle -> lockedUntil(handle, subject, now));
+    }
+
+    /** {@link #lockedUntil(String, long)} on the caller's handle. */
+    public Optional<Long> lockedUntil(Handle handle, String subject, long now) {
+        return handle.createQuery("SELECT locked_until FROM attempt_counters"
+                        + " WHERE subject = :subject AND locked_until > :now")
+                .bind("subject", subject).bind("now", now).mapTo(Long.class).findOne();
     }
 
     /**
