@@ -131,6 +131,8 @@ public final class AttemptLimiter {
     /** Clears the counters (and a lock this attempt's count started) after a success. */
     public void recordSuccess(Handle handle, String userId, Optional<String> authenticatorId) {
         LOCKS_STARTED_BY_THIS_ATTEMPT.remove();
+        // One statement per subject, in the order admit locks them: a single DELETE … IN
+        // locks its rows in an order the database picks, and deadlocks with a concurrent admit.
         subjects(userId, authenticatorId).forEach(subject -> counters.clear(handle, subject));
     }
 
