@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,19 +69,39 @@ public final class AttemptLimiter {
      * ({@link #recordFailure}). One transaction: a refused attempt counts nowhere.
      */
     public void admit(String userId, Optional<String> authenticatorId) {
+        admit(userId, authenticatorId, List.of());
+    }
+
+    /**
+     * {@link #admit(String, Optional)}, refused too when one of {@code alsoUnlocked} (other
+     * authenticators the same code may prove) is locked; those are checked in the same
+     * transaction, not counted. A refusal names the lock end that {@link #requireNotLocked}
+     * names for the user with the authenticator, or else with the first locked of the others.
+     */
+    public void admit(String userId, Optional<String> authenticatorId,
+                      List<String> alsoUnlocked) {
         long now = clock.millis();
         List<String> lockStarted = database.inTransaction(handle -> {
             List<String> started = new java.util.ArrayList<>();
+            Optional<Long> refusedUntil = Optional.empty();
             for (String subject : subjects(userId, authenticatorId)) {
                 AttemptCounters.Admission admission = counters.admit(handle, subject, now,
                         settings.lockout(), settings.maxFailures());
                 if (!admission.admitted()) {
-                    throw locked(Instant.ofEpochMilli(admission.lockedUntil().orElseThrow()),
-                            now);
-                }
-                if (admission.lockStarted()) {
+                    // Read on, so that the refusal names the latest end (the counts roll back).
+                    refusedUntil = later(refusedUntil, admission.lockedUntil());
+                } else if (admission.lockStarted()) {
                     started.add(subject);
                 }
+            }
+            for (String other : alsoUnlocked) {
+                if (refusedUntil.isEmpty()) {
+                    refusedUntil = counters.lockedUntil(handle, authenticatorSubject(other),
+                            now);
+                }
+            }
+            if (refusedUntil.isPresent()) {
+                throw locked(Instant.ofEpochMilli(refusedUntil.get()), now);
             }
             return started;
         });
@@ -110,6 +131,8 @@ public final class AttemptLimiter {
     /** Clears the counters (and a lock this attempt's count started) after a success. */
     public void recordSuccess(Handle handle, String userId, Optional<String> authenticatorId) {
         LOCKS_STARTED_BY_THIS_ATTEMPT.remove();
+        // One statement per subject, in the order admit locks them: a single DELETE … IN
+        // locks its rows in an order the database picks, and deadlocks with a concurrent admit.
         subjects(userId, authenticatorId).forEach(subject -> counters.clear(handle, subject));
     }
 
@@ -120,8 +143,16 @@ public final class AttemptLimiter {
     }
 
     private static List<String> subjects(String userId, Optional<String> authenticatorId) {
-        return authenticatorId.map(id -> List.of("user:" + userId, "authenticator:" + id))
+        return authenticatorId.map(id -> List.of("user:" + userId, authenticatorSubject(id)))
                 .orElse(List.of("user:" + userId));
+    }
+
+    private static String authenticatorSubject(String authenticatorId) {
+        return "authenticator:" + authenticatorId;
+    }
+
+    private static Optional<Long> later(Optional<Long> one, Optional<Long> other) {
+        return Stream.concat(one.stream(), other.stream()).max(Long::compare);
     }
 
     private Optional<Long> lockedUntil(String subject, long now) {

@@ -100,8 +100,9 @@ public final class AuthenticatorStore {
     }
 
     /**
-     * Records an accepted TOTP time step; true for exactly one caller, and only if the step is
-     * newer than every step accepted before (RFC 6238 §5.2: a code is accepted once).
+     * Records an accepted TOTP time step and the authenticator's last use; true for exactly
+     * one caller, and only if the step is newer than every step accepted before (RFC 6238
+     * §5.2: a code is accepted once).
      */
     public boolean spendStep(Handle handle, String id, long step, long now) {
         return handle.createUpdate("UPDATE authenticators SET last_used_step = :step,"
@@ -110,7 +111,7 @@ public final class AuthenticatorStore {
                 .bind("step", step).bind("now", now).bind("id", id).execute() == 1;
     }
 
-    /** Records a successful use. */
+    /** Records a successful use, for a factor whose spend does not update this row. */
     public void touch(Handle handle, String id, long now) {
         handle.createUpdate("UPDATE authenticators SET last_auth_at = :now WHERE id = :id")
                 .bind("now", now).bind("id", id).execute();

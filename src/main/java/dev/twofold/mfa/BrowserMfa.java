@@ -308,7 +308,8 @@ public final class BrowserMfa {
                 .stream()
                 .filter(challenge -> Secret.constantTimeEquals(challenge.bindingCodeHash(), hash))
                 .findFirst();
-        return match.map(challenge -> handle -> challenges.spend(handle, challenge));
+        return match.map(challenge -> completion.recordingUse(authenticator,
+                handle -> challenges.spend(handle, challenge)));
     }
 
     /**

@@ -57,7 +57,9 @@ public final class OobGrant implements Grant {
             completion.refuse(transaction, authenticator, invalidBindingCode());
         }
         return completion.complete(request, transaction, authenticator,
-                handle -> challenges.spend(handle, challenge), invalidBindingCode());
+                completion.recordingUse(authenticator,
+                        handle -> challenges.spend(handle, challenge)),
+                invalidBindingCode());
     }
 
     private OobChallenge challenge(String oobCode, MfaTransaction transaction) {

@@ -46,10 +46,10 @@ public final class OtpGrant implements Grant {
     private TokenResponse verify(TokenRequest request, MfaTransaction transaction) {
         String otp = request.params().required("otp");
         List<Authenticator> candidates = candidates(transaction);
-        candidates.forEach(authenticator -> completion.limiter()
-                .requireNotLocked(transaction.userId(), Optional.of(authenticator.id())));
-        // Counted on the first candidate, where a wrong code is charged (refuse below).
-        completion.limiter().admit(transaction.userId(), Optional.of(candidates.get(0).id()));
+        // Counted on the first candidate, where a wrong code is charged (refuse below); the
+        // others only must not be locked.
+        completion.limiter().admit(transaction.userId(), Optional.of(candidates.get(0).id()),
+                candidates.stream().skip(1).map(Authenticator::id).toList());
 
         for (Authenticator authenticator : candidates) {
             OptionalLong step = TotpVerifier.DEFAULT.matchingStep(key(authenticator), otp,
@@ -65,15 +65,18 @@ public final class OtpGrant implements Grant {
         throw invalidOtp();
     }
 
-    /** The user's active TOTP authenticators, and the one this transaction is enrolling. */
+    /**
+     * The user's active TOTP authenticators, and the one this transaction is enrolling;
+     * refused as if there were none while the tenant has switched the factor off (the setting
+     * is read once, however many there are).
+     */
     private List<Authenticator> candidates(MfaTransaction transaction) {
         List<Authenticator> candidates = authenticators.list(transaction.userId()).stream()
                 .filter(authenticator -> authenticator.kind() == AuthenticatorKind.TOTP)
                 .filter(authenticator -> authenticator.active()
                         || authenticator.confirmableBy(transaction))
-                .filter(authenticator -> factors.enabled(authenticator.kind()))
                 .toList();
-        if (candidates.isEmpty()) {
+        if (candidates.isEmpty() || !factors.enabled(AuthenticatorKind.TOTP)) {
             throw ProtocolError.of(400, "unsupported_challenge_type", "This user has no OTP"
                     + " authenticator. Enroll one with POST /mfa/associate"
                     + " (authenticator_types [\"otp\"]), or use another factor.");

@@ -73,7 +73,8 @@ public final class SecondFactorCompletion {
     }
 
     /**
-     * Spends the proved factor with {@code spendFactor} (a conditional update; false when a
+     * Spends the proved factor with {@code spendFactor} (a conditional update that also
+     * records the authenticator's last use, see {@link #recordingUse}; false when a
      * concurrent request or an earlier one used it) and everything else single-use, then
      * issues tokens whose {@code amr} names the factor and, with {@code remember_device=true},
      * a {@code device_token}. A lost race reads like a wrong code.
@@ -100,9 +101,10 @@ public final class SecondFactorCompletion {
 
     /**
      * The state change of a proved factor, in one database transaction: the factor is spent
-     * with {@code spendFactor}, a pending enrollment confirmed (with its recovery code), the
-     * MFA transaction spent, the failure counters cleared; after the commit, audited. False
-     * when {@code spendFactor} lost (the code was used already); then nothing changed.
+     * with {@code spendFactor} (which records the authenticator's last use, as in
+     * {@link #complete}), a pending enrollment confirmed (with its recovery code), the MFA
+     * transaction spent, the failure counters cleared; after the commit, audited. False when
+     * {@code spendFactor} lost (the code was used already); then nothing changed.
      */
     public boolean spend(MfaTransaction transaction, Authenticator authenticator,
                          Predicate<Handle> spendFactor) {
@@ -112,6 +114,21 @@ public final class SecondFactorCompletion {
             audited(transaction, authenticator);
         }
         return spent;
+    }
+
+    /**
+     * {@code spend}, followed by recording the authenticator's last use, for a factor whose
+     * spend leaves the authenticator's row alone (an out-of-band challenge). The TOTP step and
+     * the recovery code are spent by an update of that row, which records the use itself.
+     */
+    public Predicate<Handle> recordingUse(Authenticator authenticator, Predicate<Handle> spend) {
+        return handle -> {
+            if (!spend.test(handle)) {
+                return false;
+            }
+            authenticators.touch(handle, authenticator.id(), services.clock().millis());
+            return true;
+        };
     }
 
     /** The tokens, and the device_token that a later password grant may send. */
@@ -143,7 +160,6 @@ public final class SecondFactorCompletion {
                     + " issued from it by a concurrent request. Log in again with"
                     + " POST /oauth/token to get a new mfa_token.");
         }
-        authenticators.touch(handle, authenticator.id(), services.clock().millis());
         limiter.recordSuccess(handle, transaction.userId(), Optional.of(authenticator.id()));
         return true;
     }

@@ -21,10 +21,14 @@ public final class AttemptCounters {
 
     /** When the subject's current lock ends (epoch milliseconds), if it is locked at now. */
     public Optional<Long> lockedUntil(String subject, long now) {
-        return database.withHandle(handle -> handle.createQuery(
-                        "SELECT locked_until FROM attempt_counters WHERE subject = :subject"
-                                + " AND locked_until > :now")
-                .bind("subject", subject).bind("now", now).mapTo(Long.class).findOne());
+        return database.withHandle(handle -> lockedUntil(handle, subject, now));
+    }
+
+    /** {@link #lockedUntil(String, long)} on the caller's handle. */
+    public Optional<Long> lockedUntil(Handle handle, String subject, long now) {
+        return handle.createQuery("SELECT locked_until FROM attempt_counters"
+                        + " WHERE subject = :subject AND locked_until > :now")
+                .bind("subject", subject).bind("now", now).mapTo(Long.class).findOne();
     }
 
     /**
@@ -74,10 +78,40 @@ public final class AttemptCounters {
      * simultaneous attempts at most the maximum are verified, on every node (a success clears
      * the count afterwards). Refused, and not counted, while the subject is locked; the
      * attempt that reaches the maximum is admitted and starts the lock itself.
+     *
+     * <p>A subject without a row (the usual case: a success deletes it) is counted by its
+     * insert alone. A concurrent insert of the same subject waits for this transaction (on
+     * PostgreSQL and on H2); after a commit it meets the row and counts on top of this attempt
+     * under the row lock, after a rollback it inserts its own.
      */
     public Admission admit(Handle handle, String subject, long now, Duration window,
                            int maxFailures) {
-        Counter counter = lockedRow(handle, subject, now);
+        Long lockedIfFirst = maxFailures <= 1 ? now + window.toMillis() : null;
+        for (int attempt = 0; ; attempt++) {
+            int inserted = handle.createUpdate("INSERT INTO attempt_counters (subject, failures,"
+                            + " window_started_at, locked_until) VALUES (:subject, 1, :now,"
+                            + " :locked) ON CONFLICT DO NOTHING")
+                    .bind("subject", subject).bind("now", now).bind("locked", lockedIfFirst)
+                    .execute();
+            if (inserted == 1) {
+                return new Admission(true, Optional.ofNullable(lockedIfFirst),
+                        lockedIfFirst != null);
+            }
+            Optional<Counter> counter = lockedRow(handle, subject);
+            if (counter.isPresent()) {
+                return admit(handle, subject, counter.get(), now, window, maxFailures);
+            }
+            // A success on another connection deleted the row after the insert met it.
+            if (attempt == 10) {
+                throw new IllegalStateException(
+                        "Attempt counter " + subject + " vanished ten times in a row");
+            }
+        }
+    }
+
+    /** Counts an attempt on the subject's existing row, locked by this transaction. */
+    private static Admission admit(Handle handle, String subject, Counter counter, long now,
+                                   Duration window, int maxFailures) {
         if (counter.lockedUntil() != null && counter.lockedUntil() > now) {
             return new Admission(false, Optional.of(counter.lockedUntil()), false);
         }
@@ -97,30 +131,15 @@ public final class AttemptCounters {
     private record Counter(int failures, long windowStartedAt, Long lockedUntil) {
     }
 
-    /**
-     * The subject's row, created when missing and locked for this transaction. A success on
-     * another connection may delete the row between the insert and the lock; then it is
-     * created again.
-     */
-    private static Counter lockedRow(Handle handle, String subject, long now) {
-        for (int attempt = 0; ; attempt++) {
-            handle.createUpdate("INSERT INTO attempt_counters (subject, failures,"
-                            + " window_started_at) VALUES (:subject, 0, :now)"
-                            + " ON CONFLICT DO NOTHING")
-                    .bind("subject", subject).bind("now", now).execute();
-            Optional<Counter> counter = handle.createQuery("SELECT failures,"
-                            + " window_started_at, locked_until FROM attempt_counters"
-                            + " WHERE subject = :subject FOR UPDATE")
-                    .bind("subject", subject)
-                    .map((row, context) -> new Counter(row.getInt("failures"),
-                            row.getLong("window_started_at"),
-                            (Long) row.getObject("locked_until", Long.class)))
-                    .findOne();
-            if (counter.isPresent() || attempt == 10) {
-                return counter.orElseThrow(() -> new IllegalStateException(
-                        "Attempt counter " + subject + " vanished ten times in a row"));
-            }
-        }
+    /** The subject's row, locked for this transaction; empty when there is none. */
+    private static Optional<Counter> lockedRow(Handle handle, String subject) {
+        return handle.createQuery("SELECT failures, window_started_at, locked_until"
+                        + " FROM attempt_counters WHERE subject = :subject FOR UPDATE")
+                .bind("subject", subject)
+                .map((row, context) -> new Counter(row.getInt("failures"),
+                        row.getLong("window_started_at"),
+                        (Long) row.getObject("locked_until", Long.class)))
+                .findOne();
     }
 
     /** Forgets a subject's failures and lock. */
