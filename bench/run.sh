@@ -13,7 +13,7 @@
 # DURATION (20), WARMUP (10), CONNS (16), WRK_THREADS (2), BENCH_PORT (18080),
 # TWOFOLD_PEERS (../shared/peers beside the repository), SKIP_BUILD (0), START_DEV (1),
 # JMH_FROM (an earlier output folder whose JMH figures the summary uses when JMH=0),
-# MFA_USERS (2000), OTP_USERS (5000), ARGON_USERS (64), REFRESH_FAMILIES (128),
+# MFA_USERS (2000), OTP_USERS (8000), ARGON_USERS (64), REFRESH_FAMILIES (128),
 # PG_URL (jdbc:postgresql://127.0.0.1:5432/test?user=postgres), H2_OPTIONS (;CACHE_SIZE=4096, the
 # embedded default's page cache; appended to the production-mode H2 URL).
 set -euo pipefail
@@ -31,7 +31,7 @@ BENCH_PORT="${BENCH_PORT:-18080}"
 TWOFOLD_PEERS="${TWOFOLD_PEERS:-$root/../shared/peers}"
 PG_URL="${PG_URL:-jdbc:postgresql://127.0.0.1:5432/test?user=postgres}"
 MFA_USERS="${MFA_USERS:-2000}"
-OTP_USERS="${OTP_USERS:-5000}"
+OTP_USERS="${OTP_USERS:-8000}"
 ARGON_USERS="${ARGON_USERS:-64}"
 REFRESH_FAMILIES="${REFRESH_FAMILIES:-128}"
 
