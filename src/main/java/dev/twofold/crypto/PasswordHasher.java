@@ -8,6 +8,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
 import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
 import org.bouncycastle.crypto.params.Argon2Parameters;
@@ -36,6 +37,11 @@ public final class PasswordHasher {
 
     /** Blocks Argon2 may hold beside its memory cost (its working blocks while filling). */
     private static final int WORKING_BLOCKS = 4;
+    /**
+     * The heap a node needs beside the hashes that run in Java. bin/twofold gives the heap
+     * 48 MiB plus room for those hashes; the difference is the collector's own share.
+     */
+    static final long HEAP_BESIDE_HASHES = 40L << 20;
 
     private final int memoryKib;
     private final int iterations;
@@ -48,6 +54,13 @@ public final class PasswordHasher {
      * need beyond it and leave it to the collector.
      */
     private final Argon2BytesGenerator.BlockPool blocks;
+    /**
+     * Hashes running in Java at once: as many as the heap has room for beside the node's
+     * own objects, at least one, at most one per processor. Where libsodium hashes, the
+     * heap is sized for a single Java hash (bin/twofold), so the rare ones it does not take
+     * queue here instead of running the heap out of memory.
+     */
+    private final Semaphore javaHashes;
     private final boolean nativeWhereItLoads;
 
     /** Argon2id through libsodium where it loads, else in Java. */
@@ -64,9 +77,18 @@ public final class PasswordHasher {
         this.memoryKib = memoryKib;
         this.iterations = iterations;
         this.parallelism = parallelism;
-        this.blocks = new Argon2BytesGenerator.FixedBlockPool(
-                Runtime.getRuntime().availableProcessors() * (memoryKib + WORKING_BLOCKS));
+        int slots = javaHashSlots(Runtime.getRuntime().maxMemory(), memoryKib,
+                Runtime.getRuntime().availableProcessors());
+        this.javaHashes = new Semaphore(slots);
+        this.blocks = new Argon2BytesGenerator.FixedBlockPool(slots * (memoryKib + WORKING_BLOCKS));
         this.nativeWhereItLoads = nativeWhereItLoads;
+    }
+
+    /** How many Argon2id hashes of {@code memoryKib} may run in Java at once in this heap. */
+    static int javaHashSlots(long maxHeapBytes, int memoryKib, int processors) {
+        long perHash = (memoryKib + (long) WORKING_BLOCKS) * 1024;
+        long room = (maxHeapBytes - HEAP_BESIDE_HASHES) / perHash;
+        return (int) Math.max(1, Math.min(processors, room));
     }
 
     /**
@@ -201,7 +223,12 @@ public final class PasswordHasher {
         Argon2BytesGenerator generator = new Argon2BytesGenerator();
         generator.init(parameters);
         byte[] out = new byte[length];
-        generator.generateBytes(secret, out);
+        javaHashes.acquireUninterruptibly();
+        try {
+            generator.generateBytes(secret, out);
+        } finally {
+            javaHashes.release();
+        }
         return out;
     }
 }

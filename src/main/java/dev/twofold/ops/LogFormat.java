@@ -14,8 +14,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The console log format, {@code text} (default) or {@code json}, from
- * {@code TWOFOLD_LOG_FORMAT}. logback.xml already reads the variable from the environment;
- * this applies it when it comes from {@code TWOFOLD_CONFIG_FILE} and refuses unknown values.
+ * {@code TWOFOLD_LOG_FORMAT} (environment or {@code TWOFOLD_CONFIG_FILE}), applied at start-up
+ * to the console appender that {@link LogSetup} installs; unknown values are refused.
  */
 public final class LogFormat {
 
@@ -61,7 +61,7 @@ public final class LogFormat {
         return encoder;
     }
 
-    private static Encoder<ILoggingEvent> text(LoggerContext context) {
+    static Encoder<ILoggingEvent> text(LoggerContext context) {
         PatternLayoutEncoder encoder = new PatternLayoutEncoder();
         encoder.setContext(context);
         encoder.setPattern(TEXT_PATTERN);

@@ -9,7 +9,7 @@ import org.slf4j.Marker;
 /**
  * Drops DEBUG and TRACE events of Jetty, whatever level an operator sets: at those levels
  * Jetty prints raw request bytes (headers with Basic credentials and bearer tokens, form
- * bodies with passwords and codes), and Twofold never logs a secret. Installed by logback.xml.
+ * bodies with passwords and codes), and Twofold never logs a secret. Installed by LogSetup.
  * Thread-safe.
  */
 public final class RawRequestLogGuard extends TurboFilter {

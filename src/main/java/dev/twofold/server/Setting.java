@@ -51,7 +51,7 @@ public enum Setting {
     JAVA_OPTS(SERVER, none("none"), "Extra JVM flags that `bin/twofold` adds last, overriding its own (read by the script, not the server)."),
     CRYPTO_PROVIDER(SERVER, value("auto"), "`auto`: JWS signatures (RS256, ES256) through Amazon Corretto Crypto Provider where its native library loads (Linux x86-64; it loads in the background at start, and the first signatures until then are the JDK's), else the JDK's, and Argon2id through the system's libsodium where it is installed (Debian: `libsodium23`), else Bouncy Castle; `jdk`: always Java for both."),
 
-    LOG_LEVEL(OPERATIONS, value("INFO"), "Level of Twofold's own loggers; `DEBUG` adds why requests were refused (read by logback.xml)."),
+    LOG_LEVEL(OPERATIONS, value("INFO"), "Level of Twofold's own loggers; `DEBUG` adds why requests were refused (read from the environment by `ops.LogSetup`)."),
     LOG_FORMAT(OPERATIONS, value("text"), "`text` for human-readable log lines, `json` for one JSON object per line."),
     MANAGEMENT_PORT(OPERATIONS, value("9090"), "Port serving `/metrics` and the health checks; `0` any free port, `same` the main port, `off` none."),
     MANAGEMENT_HOST(OPERATIONS, none("the value of `TWOFOLD_HOST`"), "Address the management port binds to."),

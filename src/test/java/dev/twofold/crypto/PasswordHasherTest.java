@@ -102,4 +102,22 @@ class PasswordHasherTest {
         assertThat(hasher.needsRehash(first)).isFalse();
         assertThat(hasher.needsRehash(SHORT)).isTrue();
     }
+
+    @Test
+    void javaHashSlotsWhenHeapSizedByTheLauncherThenOnePerHashItHasRoomFor() {
+        long mib = 1L << 20;
+        // Heaps as bin/twofold sizes them (48 MiB + room), less the survivor space the serial
+        // collector keeps out of maxMemory (about 2 MiB at these sizes).
+        // Keycloak's cost (7 MiB + 4 KiB per hash), two processors, Java hashing both:
+        // 48 + 2 * 7 = 62 MiB, 60 usable: 20 MiB beside the 40 MiB is room for 2.
+        assertThat(PasswordHasher.javaHashSlots(60 * mib, 7168, 2)).isEqualTo(2);
+        // Same cost with libsodium: 48 + 7 = 55 MiB, 53 usable: 13 MiB is room for 1.
+        assertThat(PasswordHasher.javaHashSlots(53 * mib, 7168, 2)).isEqualTo(1);
+        // OWASP's 19 MiB on four processors in Java: 48 + 76 = 124 MiB, 121 usable: 81 MiB
+        // holds four hashes of 19 MiB + 4 KiB (76.02 MiB), and never more than processors.
+        assertThat(PasswordHasher.javaHashSlots(121 * mib, 19456, 4)).isEqualTo(4);
+        assertThat(PasswordHasher.javaHashSlots(121 * mib, 19456, 2)).isEqualTo(2);
+        // A heap with no room at all still hashes, one at a time.
+        assertThat(PasswordHasher.javaHashSlots(32 * mib, 19456, 8)).isEqualTo(1);
+    }
 }

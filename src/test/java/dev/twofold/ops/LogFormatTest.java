@@ -60,4 +60,22 @@ class LogFormatTest {
             assertThat(logs.text()).contains("INFO").contains("Twofold stopped");
         }
     }
+
+    @Test
+    void logSetupWhenLogbackStartsThenGuardInstalledAndLibrariesQuiet() {
+        ch.qos.logback.classic.LoggerContext context =
+                (ch.qos.logback.classic.LoggerContext) LoggerFactory.getILoggerFactory();
+
+        assertThat(context.getTurboFilterList())
+                .anyMatch(filter -> filter instanceof RawRequestLogGuard);
+        for (String quiet : new String[] {"org.eclipse.jetty.server", "com.zaxxer.hikari",
+            "org.flywaydb.core", "io.javalin"}) {
+            assertThat(context.getLogger(quiet).getEffectiveLevel())
+                    .as(quiet).isEqualTo(ch.qos.logback.classic.Level.WARN);
+        }
+        assertThat(context.getLogger("dev.twofold.oauth").getEffectiveLevel())
+                .isEqualTo(ch.qos.logback.classic.Level.INFO);
+        assertThat(context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getAppender("text"))
+                .isNotNull();
+    }
 }

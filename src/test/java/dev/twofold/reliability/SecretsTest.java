@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
 class SecretsTest {
 
     /**
-     * Every logger at DEBUG, including those logback.xml pins at WARN (Jetty, Hikari, Javalin,
+     * Every logger at DEBUG, including those ops.LogSetup pins at WARN (Jetty, Hikari, Javalin,
      * Flyway): an operator who raises them must not get secrets in the log either.
      */
     private static final String[] LOGGERS = {Logger.ROOT_LOGGER_NAME, "dev.twofold",
