@@ -37,11 +37,8 @@ public final class PasswordHasher {
 
     /** Blocks Argon2 may hold beside its memory cost (its working blocks while filling). */
     private static final int WORKING_BLOCKS = 4;
-    /**
-     * The heap a node needs beside the hashes that run in Java. bin/twofold gives the heap
-     * 48 MiB plus room for those hashes; the difference is the collector's own share.
-     */
-    static final long HEAP_BESIDE_HASHES = 40L << 20;
+    /** The heap bin/twofold gives a node beside the room for the hashes that run in Java. */
+    static final long HEAP_BESIDE_HASHES = 48L << 20;
 
     private final int memoryKib;
     private final int iterations;
@@ -55,12 +52,16 @@ public final class PasswordHasher {
      */
     private final Argon2BytesGenerator.BlockPool blocks;
     /**
-     * Hashes running in Java at once: as many as the heap has room for beside the node's
-     * own objects, at least one, at most one per processor. Where libsodium hashes, the
-     * heap is sized for a single Java hash (bin/twofold), so the rare ones it does not take
-     * queue here instead of running the heap out of memory.
+     * The memory (KiB) of the hashes running in Java at once: room for as many hashes of the
+     * configured cost as the heap holds beside the node's own objects, at least one, at most
+     * one per processor. A hash takes its memory cost here (an older stored hash with a larger
+     * cost at most all of it) on the caller's thread, before it reaches the hashing pool, so
+     * waiting Java hashes never hold up libsodium's. Where libsodium hashes, the heap has room
+     * for one Java hash (bin/twofold): the rare ones it does not take queue here instead of
+     * running the heap out of memory. Fair, so a large hash is not passed over forever.
      */
-    private final Semaphore javaHashes;
+    private final Semaphore javaHashKib;
+    private final int javaHashes;
     private final boolean nativeWhereItLoads;
 
     /** Argon2id through libsodium where it loads, else in Java. */
@@ -77,18 +78,30 @@ public final class PasswordHasher {
         this.memoryKib = memoryKib;
         this.iterations = iterations;
         this.parallelism = parallelism;
-        int slots = javaHashSlots(Runtime.getRuntime().maxMemory(), memoryKib,
+        this.javaHashes = javaHashSlots(Runtime.getRuntime().maxMemory(), memoryKib,
                 Runtime.getRuntime().availableProcessors());
-        this.javaHashes = new Semaphore(slots);
-        this.blocks = new Argon2BytesGenerator.FixedBlockPool(slots * (memoryKib + WORKING_BLOCKS));
+        this.javaHashKib = new Semaphore(javaHashes * (memoryKib + WORKING_BLOCKS), true);
+        this.blocks = new Argon2BytesGenerator.FixedBlockPool(
+                javaHashes * (memoryKib + WORKING_BLOCKS));
         this.nativeWhereItLoads = nativeWhereItLoads;
     }
 
-    /** How many Argon2id hashes of {@code memoryKib} may run in Java at once in this heap. */
-    static int javaHashSlots(long maxHeapBytes, int memoryKib, int processors) {
-        long perHash = (memoryKib + (long) WORKING_BLOCKS) * 1024;
-        long room = (maxHeapBytes - HEAP_BESIDE_HASHES) / perHash;
+    /**
+     * How many Argon2id hashes of {@code memoryKib} may run in Java at once in a heap whose
+     * {@code Runtime.maxMemory()} is {@code maxMemoryBytes}: the room bin/twofold left beside
+     * {@link #HEAP_BESIDE_HASHES}, in hashes, to the nearest whole one.
+     */
+    static int javaHashSlots(long maxMemoryBytes, int memoryKib, int processors) {
+        // The serial collector leaves one survivor space, a thirtieth of the heap, out of
+        // maxMemory(); the heap bin/twofold asked for is a 29th more than it says.
+        long heap = maxMemoryBytes + maxMemoryBytes / 29;
+        long room = Math.round((double) (heap - HEAP_BESIDE_HASHES) / (memoryKib * 1024L));
         return (int) Math.max(1, Math.min(processors, room));
+    }
+
+    /** How many hashes of the configured cost may run in Java at once. */
+    public int javaHashesAtOnce() {
+        return javaHashes;
     }
 
     /**
@@ -112,8 +125,7 @@ public final class PasswordHasher {
     /** Hashes a password into {@code $argon2id$v=19$m=…,t=…,p=…$salt$hash}. */
     public String hash(String password) {
         byte[] salt = Randoms.bytes(SALT_BYTES);
-        byte[] hash = onHashingPool(() -> argon2(password, salt, memoryKib, iterations,
-                parallelism, HASH_BYTES));
+        byte[] hash = argon2(password, salt, memoryKib, iterations, parallelism, HASH_BYTES);
         return "$argon2id$v=19$m=" + memoryKib + ",t=" + iterations + ",p=" + parallelism
                 + "$" + B64.encodeToString(salt) + "$" + B64.encodeToString(hash);
     }
@@ -124,7 +136,7 @@ public final class PasswordHasher {
             return false;
         }
         if (encoded.startsWith("$argon2id$")) {
-            return onHashingPool(() -> verifyArgon2(password, encoded));
+            return verifyArgon2(password, encoded);
         }
         if (encoded.startsWith("$2a$") || encoded.startsWith("$2b$")
                 || encoded.startsWith("$2y$")) {
@@ -199,19 +211,36 @@ public final class PasswordHasher {
         }
     }
 
+    /**
+     * Argon2id on the hashing pool: in libsodium where it takes the parameters, else in Java
+     * once {@link #javaHashKib} has room, waited for on the caller's thread.
+     */
     private byte[] argon2(String password, byte[] salt, int memoryKib, int iterations,
                           int parallelism, int length) {
         byte[] secret = password.getBytes(StandardCharsets.UTF_8);
         Optional<Libsodium> sodium = sodium();
         if (sodium.isPresent() && Libsodium.supports(parallelism, salt.length, length,
                 memoryKib)) {
-            Optional<byte[]> hash = sodium.get().argon2id(secret, salt, iterations, memoryKib,
-                    length);
+            Optional<byte[]> hash = onHashingPool(() -> sodium.get().argon2id(secret, salt,
+                    iterations, memoryKib, length));
             if (hash.isPresent()) {
                 return hash.get();
             }
             // libsodium could not have the memory at this moment; Java may still.
         }
+        int kib = (int) Math.min(javaHashes * (this.memoryKib + (long) WORKING_BLOCKS),
+                memoryKib + (long) WORKING_BLOCKS);
+        javaHashKib.acquireUninterruptibly(kib);
+        try {
+            return onHashingPool(() -> javaArgon2(secret, salt, memoryKib, iterations,
+                    parallelism, length));
+        } finally {
+            javaHashKib.release(kib);
+        }
+    }
+
+    private byte[] javaArgon2(byte[] secret, byte[] salt, int memoryKib, int iterations,
+                              int parallelism, int length) {
         Argon2Parameters parameters = new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
                 .withVersion(Argon2Parameters.ARGON2_VERSION_13)
                 .withMemoryAsKB(memoryKib)
@@ -223,12 +252,7 @@ public final class PasswordHasher {
         Argon2BytesGenerator generator = new Argon2BytesGenerator();
         generator.init(parameters);
         byte[] out = new byte[length];
-        javaHashes.acquireUninterruptibly();
-        try {
-            generator.generateBytes(secret, out);
-        } finally {
-            javaHashes.release();
-        }
+        generator.generateBytes(secret, out);
         return out;
     }
 }

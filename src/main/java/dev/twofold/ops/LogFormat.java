@@ -1,5 +1,6 @@
 package dev.twofold.ops;
 
+import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.JsonEncoder;
@@ -9,7 +10,9 @@ import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.encoder.Encoder;
 import dev.twofold.server.Setting;
 import dev.twofold.server.Settings;
+import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -19,22 +22,31 @@ import org.slf4j.LoggerFactory;
  */
 public final class LogFormat {
 
+    private static final List<String> LEVELS =
+            List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
+
     static final String TEXT_PATTERN =
             "%d{HH:mm:ss.SSS} %-5level [%X{request_id:--}] %logger{0} - %msg%n";
 
     private LogFormat() {
     }
 
-    /** Switches the console to the configured format if it is not in it already. */
+    /**
+     * Switches the console to the configured format if it is not in it already, and sets
+     * Twofold's loggers to {@code TWOFOLD_LOG_LEVEL} where it is set (LogSetup has read it
+     * from the environment already; this also applies it from {@code TWOFOLD_CONFIG_FILE}).
+     */
     public static void apply(Settings settings) {
         String format = settings.string(Setting.LOG_FORMAT).toLowerCase(Locale.ROOT);
         if (!format.equals("text") && !format.equals("json")) {
             throw new Settings.ConfigurationException("TWOFOLD_LOG_FORMAT must be text or json,"
                     + " got '" + format + "'");
         }
+        Optional<Level> level = settings.get(Setting.LOG_LEVEL).map(LogFormat::level);
         if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
             return;
         }
+        level.ifPresent(chosen -> context.getLogger("dev.twofold").setLevel(chosen));
         Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         if (root.getAppender(format) != null) {
             return;
@@ -46,6 +58,16 @@ public final class LogFormat {
         appender.start();
         root.addAppender(appender);
         root.detachAppender(format.equals("json") ? "text" : "json");
+    }
+
+    /** A level by name, any case; anything else refuses start-up, naming the setting. */
+    static Level level(String name) {
+        String upper = name.trim().toUpperCase(Locale.ROOT);
+        if (!LEVELS.contains(upper)) {
+            throw new Settings.ConfigurationException("TWOFOLD_LOG_LEVEL must be one of "
+                    + String.join(", ", LEVELS) + ", got '" + name + "'");
+        }
+        return Level.toLevel(upper);
     }
 
     private static Encoder<ILoggingEvent> json(LoggerContext context) {

@@ -100,6 +100,14 @@ public final class TwofoldServer implements AutoCloseable {
                 (System.nanoTime() - started) / 1_000_000,
                 database.isPostgres() ? "PostgreSQL" : "H2",
                 services.signingKeys().provider().name(), services.passwords().implementation());
+        int processors = Runtime.getRuntime().availableProcessors();
+        if (!services.passwords().implementation().equals("libsodium")
+                && services.passwords().javaHashesAtOnce() < processors) {
+            LOG.warn("Argon2id runs in Java and the heap has room for {} hash(es) at once on {}"
+                    + " processors: further logins wait for them. Give the JVM more heap"
+                    + " (TWOFOLD_JAVA_OPTS=-Xmx…) or install libsodium.",
+                    services.passwords().javaHashesAtOnce(), processors);
+        }
         return server;
     }
 

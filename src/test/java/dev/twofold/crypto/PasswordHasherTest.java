@@ -103,21 +103,39 @@ class PasswordHasherTest {
         assertThat(hasher.needsRehash(SHORT)).isTrue();
     }
 
+    /** What Runtime.maxMemory() says under the serial collector: less one survivor space. */
+    private static long serialMaxMemory(long heapMib) {
+        long heap = heapMib << 20;
+        return heap - heap / 30;
+    }
+
     @Test
     void javaHashSlotsWhenHeapSizedByTheLauncherThenOnePerHashItHasRoomFor() {
-        long mib = 1L << 20;
-        // Heaps as bin/twofold sizes them (48 MiB + room), less the survivor space the serial
-        // collector keeps out of maxMemory (about 2 MiB at these sizes).
-        // Keycloak's cost (7 MiB + 4 KiB per hash), two processors, Java hashing both:
-        // 48 + 2 * 7 = 62 MiB, 60 usable: 20 MiB beside the 40 MiB is room for 2.
-        assertThat(PasswordHasher.javaHashSlots(60 * mib, 7168, 2)).isEqualTo(2);
-        // Same cost with libsodium: 48 + 7 = 55 MiB, 53 usable: 13 MiB is room for 1.
-        assertThat(PasswordHasher.javaHashSlots(53 * mib, 7168, 2)).isEqualTo(1);
-        // OWASP's 19 MiB on four processors in Java: 48 + 76 = 124 MiB, 121 usable: 81 MiB
-        // holds four hashes of 19 MiB + 4 KiB (76.02 MiB), and never more than processors.
-        assertThat(PasswordHasher.javaHashSlots(121 * mib, 19456, 4)).isEqualTo(4);
-        assertThat(PasswordHasher.javaHashSlots(121 * mib, 19456, 2)).isEqualTo(2);
+        // Heaps as bin/twofold sizes them: 48 MiB + the memory cost of each Java hash.
+        // Keycloak's cost (7 MiB), two processors, Java hashing both: 48 + 2 * 7 = 62 MiB.
+        assertThat(PasswordHasher.javaHashSlots(serialMaxMemory(62), 7168, 2)).isEqualTo(2);
+        // Same cost where libsodium hashes: 48 + 7 = 55 MiB, room for one.
+        assertThat(PasswordHasher.javaHashSlots(serialMaxMemory(55), 7168, 2)).isEqualTo(1);
+        // OWASP's 19 MiB in Java on four processors: 48 + 4 * 19 = 124 MiB, never more than
+        // one per processor.
+        assertThat(PasswordHasher.javaHashSlots(serialMaxMemory(124), 19456, 4)).isEqualTo(4);
+        assertThat(PasswordHasher.javaHashSlots(serialMaxMemory(124), 19456, 2)).isEqualTo(2);
+        // 64 processors: 48 + 64 * 19 = 1264 MiB; the survivor space left out of maxMemory
+        // (42 MiB here) is counted back, or two hashes would be lost.
+        assertThat(PasswordHasher.javaHashSlots(serialMaxMemory(1264), 19456, 64)).isEqualTo(64);
+        // A collector that reports the whole heap (55 MiB) still gets one, not two.
+        assertThat(PasswordHasher.javaHashSlots(55L << 20, 7168, 2)).isEqualTo(1);
         // A heap with no room at all still hashes, one at a time.
-        assertThat(PasswordHasher.javaHashSlots(32 * mib, 19456, 8)).isEqualTo(1);
+        assertThat(PasswordHasher.javaHashSlots(32L << 20, 19456, 8)).isEqualTo(1);
+    }
+
+    @Test
+    void verifyWhenStoredCostExceedsEveryJavaSlotThenStillRunsAlone() {
+        // A tiny configured cost leaves a budget far below the stored hash's 7 MiB: the hash
+        // takes the whole budget and completes rather than waiting forever.
+        PasswordHasher hasher = new PasswordHasher(8, 1, 1, false);
+
+        assertThat(hasher.verify("Bench-Passw0rd!", KEYCLOAK_COST)).isTrue();
+        assertThat(hasher.verify("Bench-Passw0rd?", KEYCLOAK_COST)).isFalse();
     }
 }

@@ -78,4 +78,24 @@ class LogFormatTest {
         assertThat(context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getAppender("text"))
                 .isNotNull();
     }
+
+    @Test
+    void logLevelWhenSetInSettingsThenAppliedAndAnUnknownOneRefused() {
+        ch.qos.logback.classic.Logger twofold = (ch.qos.logback.classic.Logger)
+                LoggerFactory.getLogger("dev.twofold");
+        ch.qos.logback.classic.Level before = twofold.getLevel();
+        try {
+            // As a config file would give it: lower case.
+            LogFormat.apply(Settings.of(Settings.Mode.DEV, Map.of("TWOFOLD_LOG_LEVEL", "debug")));
+            assertThat(twofold.getLevel()).isEqualTo(ch.qos.logback.classic.Level.DEBUG);
+
+            assertThatThrownBy(() -> LogFormat.apply(
+                    Settings.of(Settings.Mode.DEV, Map.of("TWOFOLD_LOG_LEVEL", "verbose"))))
+                    .isInstanceOf(Settings.ConfigurationException.class)
+                    .hasMessageContaining("TWOFOLD_LOG_LEVEL").hasMessageContaining("verbose");
+            assertThat(twofold.getLevel()).isEqualTo(ch.qos.logback.classic.Level.DEBUG);
+        } finally {
+            twofold.setLevel(before);
+        }
+    }
 }
