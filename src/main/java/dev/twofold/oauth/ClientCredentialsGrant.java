@@ -4,6 +4,7 @@ import dev.twofold.server.ProtocolError;
 import dev.twofold.server.Services;
 import dev.twofold.store.Client;
 import dev.twofold.store.JsonColumns;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -54,19 +55,25 @@ public final class ClientCredentialsGrant implements Grant {
         }
     }
 
+    /** The grant's scopes, unmodifiable, kept parsed in the read cache. */
     private Set<String> clientGrantScopes(String clientId, String audience) {
-        Optional<String> scopes = services.database().readCache().get(
+        Optional<Set<String>> scopes = services.database().readCache().get(
                 "grant:" + clientId + "\n" + audience, () -> services.database().withHandle(
                         handle -> handle.createQuery("SELECT scope FROM client_grants"
                                         + " WHERE client_id = :client AND audience = :audience")
                                 .bind("client", clientId).bind("audience", audience)
-                                .mapTo(String.class).findOne()));
-        String stored = scopes.orElseThrow(() -> ProtocolError.accessDenied("Client "
+                                .mapTo(String.class).findOne())
+                        .map(ClientCredentialsGrant::parseScopes));
+        return scopes.orElseThrow(() -> ProtocolError.accessDenied("Client "
                 + clientId + " is not authorized to access " + audience + ". Create a client"
                 + " grant for this client and API (POST /api/v2/client-grants)."));
+    }
+
+    private static Set<String> parseScopes(String stored) {
         // The column holds a JSON array; a space-separated list is read too.
-        return stored.trim().startsWith("[") ? new LinkedHashSet<>(JsonColumns.strings(stored))
-                : Audiences.parseScope(Optional.of(stored));
+        return Collections.unmodifiableSet(stored.trim().startsWith("[")
+                ? new LinkedHashSet<>(JsonColumns.strings(stored))
+                : Audiences.parseScope(Optional.of(stored)));
     }
 
     private static Set<String> scope(Set<String> granted, Set<String> requested) {

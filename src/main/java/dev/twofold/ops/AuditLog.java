@@ -2,7 +2,6 @@ package dev.twofold.ops;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
-import dev.twofold.crypto.Randoms;
 import dev.twofold.server.Json;
 import dev.twofold.store.Database;
 import java.io.PrintStream;
@@ -13,6 +12,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.Query;
 
@@ -98,8 +98,12 @@ public final class AuditLog implements AutoCloseable {
 
     private AuditEntry entry(AuditEvent event) {
         long now = clock.millis();
-        // Sortable by time: 13 digits of epoch millis, then random digits against collisions.
-        String logId = String.format("%013d", now) + Randoms.digits(12);
+        // Sortable by time: 13 digits of epoch millis, then 12 random digits against
+        // collisions. Not a secret (the entry's own API lists it), so no SecureRandom.
+        String millis = Long.toString(now);
+        String random = Long.toString(ThreadLocalRandom.current().nextLong(1_000_000_000_000L));
+        String logId = new StringBuilder(25).repeat('0', 13 - millis.length()).append(millis)
+                .repeat('0', 12 - random.length()).append(random).toString();
         return new AuditEntry(logId, Instant.ofEpochMilli(now), event.type().code(),
                 event.type().outcome().name().toLowerCase(java.util.Locale.ROOT),
                 truncate(event.description(), 1000), event.userId().orElse(null),

@@ -19,7 +19,10 @@ public final class RawRequestLogGuard extends TurboFilter {
     @Override
     public FilterReply decide(Marker marker, Logger logger, Level level, String format,
                               Object[] params, Throwable t) {
+        // Jetty asks whether DEBUG is on at every step of every request: an event below the
+        // logger's level is dropped anyway, so only the name test is left for the others.
         if (level != null && !level.isGreaterOrEqual(Level.INFO)
+                && level.isGreaterOrEqual(logger.getEffectiveLevel())
                 && logger.getName().startsWith(GUARDED)) {
             return FilterReply.DENY;
         }

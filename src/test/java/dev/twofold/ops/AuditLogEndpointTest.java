@@ -87,6 +87,11 @@ class AuditLogEndpointTest {
         assertThat(entry.get("log_id").asText()).isNotBlank();
         assertThat(entry.get("date").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:"
                 + "\\d\\d\\.\\d{3}Z");
+        // Sortable by time: the entry's epoch milliseconds in 13 digits, then 12 more digits.
+        String logId = entry.get("log_id").asText();
+        assertThat(logId).matches("\\d{25}");
+        assertThat(Long.parseLong(logId.substring(0, 13)))
+                .isEqualTo(Instant.parse(entry.get("date").asText()).toEpochMilli());
         assertThat(Instant.parse(entry.get("date").asText())).isAfter(before);
         assertThat(entry.at("/details/grant_type").asText()).isEqualTo("password");
         assertThat(entry.at("/details/outcome").asText()).isEqualTo("success");
