@@ -405,7 +405,9 @@ class BrowserMfaFactorsTest {
 
     /** Sends a code and waits for the code form it leads to. */
     private void sendCode() {
-        browser.findElement(By.id("send")).click();
+        // The code page that answers may look like the page it was sent from (a resend):
+        // wait until the browser has left that page before looking for the code field.
+        Chromium.follow(browser, browser.findElement(By.id("send")));
         new WebDriverWait(browser, Duration.ofSeconds(20)).until(driver ->
                 driver.getCurrentUrl().contains("factor=") && !driver.findElements(
                         By.id("otp")).isEmpty());
