@@ -45,10 +45,10 @@ public enum Setting {
     SIGNING_KEY_CACHE_TTL(SERVER, value("PT15S"), "How long a node keeps the signing key set it read before reading it again; a key rotated by another node or by `twofold keys rotate` is used and published by this node within this time (a token signed with a key id the node does not know makes it read the set at once). See [several-nodes.md](several-nodes.md#signing-keys-and-the-key-cache)."),
     TRUSTED_PROXIES(SERVER, none("none"), "Comma-separated IP addresses and CIDR blocks of reverse proxies or load balancers (e.g. `10.0.0.0/8, fd00::/8`). A request from one of them has as client IP the right-most address of `X-Forwarded-For` that is not itself listed; from any other peer the header is ignored. The client IP feeds the password and sending limits, the audit log and the logs. See [several-nodes.md](several-nodes.md#behind-a-reverse-proxy-or-load-balancer)."),
     ENCRYPTION_KEY(SERVER, none("dev: generated into the data folder; production: required"), "Base64 of 32 random bytes (`openssl rand -base64 32`) that encrypts secrets at rest.", Secret.YES),
-    ARGON2_MEMORY_KIB(SERVER, value("19456"), "Argon2id memory per password hash, in KiB (OWASP minimum)."),
+    ARGON2_MEMORY_KIB(SERVER, value("19456"), "Argon2id memory per password hash, in KiB (OWASP minimum); `bin/twofold` sizes the heap from it."),
     ARGON2_ITERATIONS(SERVER, value("2"), "Argon2id iterations per password hash."),
     ARGON2_PARALLELISM(SERVER, value("1"), "Argon2id lanes per password hash."),
-    JAVA_OPTS(SERVER, none("none"), "Extra JVM flags that `bin/twofold` adds last, overriding its own (read by the script, not the server)."),
+    JAVA_OPTS(SERVER, none("none"), "Extra JVM flags that `bin/twofold` adds last, overriding its own (read by the script, not the server; docs/operations.md lists its own)."),
     CRYPTO_PROVIDER(SERVER, value("auto"), "`auto`: JWS signatures (RS256, ES256) through Amazon Corretto Crypto Provider where its native library loads (Linux x86-64; it loads in the background at start, and the first signatures until then are the JDK's), else the JDK's, and Argon2id through the system's libsodium where it is installed (Debian: `libsodium23`), else Bouncy Castle; `jdk`: always Java for both."),
 
     LOG_LEVEL(OPERATIONS, value("INFO"), "Level of Twofold's own loggers; `DEBUG` adds why requests were refused (read from the environment by `ops.LogSetup`)."),
