@@ -110,7 +110,16 @@ public final class PasswordHasher {
      * it starts, and every later call returns at once.
      */
     public String implementation() {
-        return sodium().isPresent() ? "libsodium" : "Bouncy Castle";
+        return sodium().isPresent() && Libsodium.supports(parallelism, SALT_BYTES, HASH_BYTES,
+                memoryKib) ? "libsodium" : "Bouncy Castle";
+    }
+
+    /**
+     * Whether the configured cost is below the weakest of OWASP's recommended Argon2id
+     * configurations (7 MiB with 5 iterations … 46 MiB with 1, about 36,000 KiB-iterations).
+     */
+    public boolean belowOwaspMinimum() {
+        return memoryKib < 7 * 1024 || (long) memoryKib * iterations < 7 * 1024 * 5;
     }
 
     private Optional<Libsodium> sodium() {

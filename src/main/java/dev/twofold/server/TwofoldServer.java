@@ -105,8 +105,16 @@ public final class TwofoldServer implements AutoCloseable {
                 && services.passwords().javaHashesAtOnce() < processors) {
             LOG.warn("Argon2id runs in Java and the heap has room for {} hash(es) at once on {}"
                     + " processors: further logins wait for them. Give the JVM more heap"
-                    + " (TWOFOLD_JAVA_OPTS=-Xmx…) or install libsodium.",
-                    services.passwords().javaHashesAtOnce(), processors);
+                    + " (TWOFOLD_JAVA_OPTS=-Xmx…), or let libsodium hash: it needs"
+                    + " TWOFOLD_CRYPTO_PROVIDER=auto, TWOFOLD_ARGON2_PARALLELISM=1 and"
+                    + " libsodium installed.", services.passwords().javaHashesAtOnce(), processors);
+        }
+        if (!settings.isDev() && services.passwords().belowOwaspMinimum()) {
+            LOG.warn("Password hashes use Argon2id with {} KiB and {} iteration(s), below OWASP's"
+                    + " minimum (19456 KiB with 2, or 7168 KiB with 5): stolen hashes are cheaper"
+                    + " to crack. Raise TWOFOLD_ARGON2_MEMORY_KIB or TWOFOLD_ARGON2_ITERATIONS.",
+                    settings.getInt(Setting.ARGON2_MEMORY_KIB),
+                    settings.getInt(Setting.ARGON2_ITERATIONS));
         }
         return server;
     }

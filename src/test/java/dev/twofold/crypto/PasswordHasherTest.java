@@ -138,4 +138,26 @@ class PasswordHasherTest {
         assertThat(hasher.verify("Bench-Passw0rd!", KEYCLOAK_COST)).isTrue();
         assertThat(hasher.verify("Bench-Passw0rd?", KEYCLOAK_COST)).isFalse();
     }
+
+    @Test
+    void implementationWhenConfiguredWithTwoLanesThenJavaEvenWhereLibsodiumLoads() {
+        // libsodium takes one lane only, so a node configured for two hashes every password
+        // in Java, and its start-up line must say so.
+        assertThat(new PasswordHasher(1024, 2, 2, true).implementation())
+                .isEqualTo("Bouncy Castle");
+    }
+
+    @Test
+    void belowOwaspMinimumWhenUnderEachOfItsConfigurationsThenTrue() {
+        // OWASP's Password Storage Cheat Sheet: 46 MiB/1, 19 MiB/2, 12 MiB/3, 9 MiB/4,
+        // 7 MiB/5 iterations; each of those passes, less memory or fewer iterations do not.
+        int[][] recommended = {{47104, 1}, {19456, 2}, {12288, 3}, {9216, 4}, {7168, 5}};
+        for (int[] cost : recommended) {
+            assertThat(new PasswordHasher(cost[0], cost[1], 1).belowOwaspMinimum())
+                    .as("m=%d t=%d", cost[0], cost[1]).isFalse();
+        }
+        assertThat(new PasswordHasher(7168, 4, 1).belowOwaspMinimum()).isTrue();
+        assertThat(new PasswordHasher(19456, 1, 1).belowOwaspMinimum()).isTrue();
+        assertThat(new PasswordHasher(4, 1000, 1).belowOwaspMinimum()).isTrue();
+    }
 }
