@@ -39,6 +39,7 @@ public final class Database implements AutoCloseable {
     private final Jdbi jdbi;
     private final boolean postgres;
     private final ReadCache readCache;
+    // Known shortcoming: kept for pendingMigrations(), so Flyway's ~400 classes stay loaded.
     private volatile Flyway flyway;
 
     private Database(HikariDataSource dataSource, boolean postgres, ReadCache readCache) {
