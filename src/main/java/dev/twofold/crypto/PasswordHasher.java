@@ -61,6 +61,8 @@ public final class PasswordHasher {
      * running the heap out of memory. Fair, so a large hash is not passed over forever.
      */
     private final Semaphore javaHashKib;
+    /** The whole of {@link #javaHashKib}: the room for {@link #javaHashes} configured hashes. */
+    private final int javaHashBudgetKib;
     private final int javaHashes;
     private final boolean nativeWhereItLoads;
 
@@ -80,9 +82,9 @@ public final class PasswordHasher {
         this.parallelism = parallelism;
         this.javaHashes = javaHashSlots(Runtime.getRuntime().maxMemory(), memoryKib,
                 Runtime.getRuntime().availableProcessors());
-        this.javaHashKib = new Semaphore(javaHashes * (memoryKib + WORKING_BLOCKS), true);
-        this.blocks = new Argon2BytesGenerator.FixedBlockPool(
-                javaHashes * (memoryKib + WORKING_BLOCKS));
+        this.javaHashBudgetKib = javaHashes * (memoryKib + WORKING_BLOCKS);
+        this.javaHashKib = new Semaphore(javaHashBudgetKib, true);
+        this.blocks = new Argon2BytesGenerator.FixedBlockPool(javaHashBudgetKib);
         this.nativeWhereItLoads = nativeWhereItLoads;
     }
 
@@ -237,8 +239,7 @@ public final class PasswordHasher {
             }
             // libsodium could not have the memory at this moment; Java may still.
         }
-        int kib = (int) Math.min(javaHashes * (this.memoryKib + (long) WORKING_BLOCKS),
-                memoryKib + (long) WORKING_BLOCKS);
+        int kib = (int) Math.min(javaHashBudgetKib, memoryKib + (long) WORKING_BLOCKS);
         javaHashKib.acquireUninterruptibly(kib);
         try {
             return onHashingPool(() -> javaArgon2(secret, salt, memoryKib, iterations,
