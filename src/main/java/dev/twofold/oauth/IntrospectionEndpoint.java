@@ -84,7 +84,8 @@ public final class IntrospectionEndpoint {
     private Map<String, Object> refreshToken(String token, Client client) {
         Optional<RefreshTokenStore.Stored> stored = refreshTokens.find(token)
                 .filter(found -> found.clientId().equals(client.clientId()))
-                .filter(found -> found.rotatedAt().isEmpty() && found.revokedAt().isEmpty())
+                .filter(found -> found.rotatedAt().isEmpty() && found.revokedAt().isEmpty()
+                        && !found.familyRevoked())
                 .filter(found -> services.clock().millis() < found.expiresAt());
         if (stored.isEmpty()) {
             return inactive();

@@ -6,6 +6,7 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jwt.JWTClaimsSet;
 import dev.twofold.crypto.Randoms;
 import dev.twofold.server.Services;
+import dev.twofold.store.User;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -49,15 +50,16 @@ public final class JwtTokenIssuer implements TokenIssuer {
     public TokenResponse issue(Authentication authentication) {
         String familyId = Randoms.id("fam_");
         if (!wantsRefreshToken(authentication, audiences.resolve(authentication.audience()))) {
-            return issue(null, authentication, familyId, Long.MAX_VALUE);
+            return issue(null, authentication, familyId, Long.MAX_VALUE, Optional.empty());
         }
         return services.database().inTransaction(handle ->
-                issue(handle, authentication, familyId, Long.MAX_VALUE));
+                issue(handle, authentication, familyId, Long.MAX_VALUE, Optional.empty()));
     }
 
     @Override
     public TokenResponse issue(Handle handle, Authentication authentication) {
-        return issue(handle, authentication, Randoms.id("fam_"), Long.MAX_VALUE);
+        return issue(handle, authentication, Randoms.id("fam_"), Long.MAX_VALUE,
+                Optional.empty());
     }
 
     /**
@@ -65,9 +67,11 @@ public final class JwtTokenIssuer implements TokenIssuer {
      * refresh grant spends the old token in the same one). {@code handle} may be null when no
      * refresh token will be issued. The new refresh token expires at {@code familyExpiresAt}
      * at the latest, so rotation never extends a login past its absolute lifetime.
+     * {@code user} is the authenticated user when the caller has read it already (the ID
+     * token's profile claims come from it); empty, it is read here.
      */
     TokenResponse issue(Handle handle, Authentication authentication, String familyId,
-                        long familyExpiresAt) {
+                        long familyExpiresAt, Optional<User> user) {
         Audience audience = audiences.resolve(authentication.audience());
         Instant now = services.clock().instant();
         Optional<String> refreshToken = Optional.empty();
@@ -82,11 +86,11 @@ public final class JwtTokenIssuer implements TokenIssuer {
         }
         String accessToken = accessToken(authentication, audience, scope, familyId, now);
         Optional<String> idToken = authentication.hasScope("openid")
-                ? Optional.of(idToken(authentication, familyId, now, accessToken))
+                ? Optional.of(idToken(authentication, familyId, now, accessToken, user))
                 : Optional.empty();
         return new TokenResponse(accessToken, audience.tokenLifetime().toSeconds(),
                 String.join(" ", scope.stream().sorted().toList()), idToken, refreshToken,
-                Map.of());
+                Map.of(), authentication.userId());
     }
 
     private boolean wantsRefreshToken(Authentication authentication, Audience audience) {
@@ -144,7 +148,7 @@ public final class JwtTokenIssuer implements TokenIssuer {
     }
 
     private String idToken(Authentication authentication, String familyId, Instant now,
-                           String accessToken) {
+                           String accessToken, Optional<User> known) {
         JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
                 .issuer(services.issuer())
                 .subject(authentication.userId())
@@ -156,8 +160,10 @@ public final class JwtTokenIssuer implements TokenIssuer {
                 .claim("at_hash", accessTokenHash(accessToken));
         authentication.nonce().ifPresent(nonce -> claims.claim("nonce", nonce));
         authenticationClaims(claims, authentication);
-        services.users().find(authentication.userId()).ifPresent(user ->
-                UserClaims.of(user, authentication.scope()).forEach(claims::claim));
+        known.filter(user -> user.userId().equals(authentication.userId()))
+                .or(() -> services.users().find(authentication.userId()))
+                .ifPresent(user -> UserClaims.of(user, authentication.scope())
+                        .forEach(claims::claim));
         return services.signingKeys().sign(idTokenAlgorithm(authentication.clientId()),
                 JOSEObjectType.JWT, claims.build());
     }

@@ -79,8 +79,7 @@ public final class RefreshTokenGrant implements Grant {
     }
 
     private void checkLive(RefreshTokenStore.Stored stored) {
-        if (stored.revokedAt().isPresent()
-                || revocations.isRevoked(stored.familyId(), Optional.empty())) {
+        if (stored.revokedAt().isPresent() || stored.familyRevoked()) {
             throw ProtocolError.invalidGrant("The refresh token was revoked; log in again.");
         }
         if (stored.rotatedAt().isPresent()) {
@@ -146,7 +145,8 @@ public final class RefreshTokenGrant implements Grant {
                 throw ProtocolError.invalidGrant("The refresh token was just used by another"
                         + " request; use the refresh token that request received.");
             }
-            return issuer.issue(handle, passed, stored.familyId(), stored.expiresAt());
+            return issuer.issue(handle, passed, stored.familyId(), stored.expiresAt(),
+                    Optional.of(user));
         });
     }
 }

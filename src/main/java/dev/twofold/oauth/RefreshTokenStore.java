@@ -47,10 +47,13 @@ public final class RefreshTokenStore {
         }
     }
 
-    /** A stored refresh token. */
+    /**
+     * A stored refresh token; {@code familyRevoked} when its family has a row in
+     * {@code revocations} (read with the token, in the same statement).
+     */
     public record Stored(String tokenHash, String familyId, String clientId, String userId,
                          Details details, long expiresAt, Optional<Long> rotatedAt,
-                         Optional<Long> revokedAt) {
+                         Optional<Long> revokedAt, boolean familyRevoked) {
     }
 
     public void insert(Handle handle, String token, String familyId, Authentication login,
@@ -64,9 +67,11 @@ public final class RefreshTokenStore {
                 .bind("expiresAt", expiresAt).execute();
     }
 
+    /** The token stored under the SHA-256 of {@code token}, with its family's revocation. */
     public Optional<Stored> find(String token) {
-        return database.withHandle(handle -> handle.createQuery(
-                        "SELECT * FROM refresh_tokens WHERE token_hash = :hash")
+        return database.withHandle(handle -> handle.createQuery("SELECT r.*, EXISTS (SELECT 1"
+                        + " FROM revocations v WHERE v.subject = r.family_id) AS family_revoked"
+                        + " FROM refresh_tokens r WHERE r.token_hash = :hash")
                 .bind("hash", Randoms.sha256(token))
                 .map((row, context) -> map(row)).findOne());
     }
@@ -91,7 +96,8 @@ public final class RefreshTokenStore {
                 row.getString("client_id"), row.getString("user_id"),
                 read(row.getString("details")), row.getLong("expires_at"),
                 Optional.ofNullable(row.getObject("rotated_at", Long.class)),
-                Optional.ofNullable(row.getObject("revoked_at", Long.class)));
+                Optional.ofNullable(row.getObject("revoked_at", Long.class)),
+                row.getBoolean("family_revoked"));
     }
 
     /** The JSON form of {@link Details}: plain nullable fields, no Optionals. */

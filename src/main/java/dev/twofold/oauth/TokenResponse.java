@@ -6,7 +6,8 @@ import java.util.Optional;
 
 /**
  * A successful token response (RFC 6749 §5.1). {@code extra} carries fields some grants add,
- * such as the new {@code recovery_code} of the recovery-code grant.
+ * such as the new {@code recovery_code} of the recovery-code grant. {@code subject} is the
+ * {@code sub} of the access token (a user id, or {@code client_id@clients}); it is not sent.
  */
 public record TokenResponse(
         String accessToken,
@@ -14,7 +15,8 @@ public record TokenResponse(
         String scope,
         Optional<String> idToken,
         Optional<String> refreshToken,
-        Map<String, Object> extra) {
+        Map<String, Object> extra,
+        String subject) {
 
     public TokenResponse {
         extra = Map.copyOf(extra);
@@ -23,7 +25,8 @@ public record TokenResponse(
     public TokenResponse withExtra(String name, Object value) {
         Map<String, Object> all = new LinkedHashMap<>(extra);
         all.put(name, value);
-        return new TokenResponse(accessToken, expiresIn, scope, idToken, refreshToken, all);
+        return new TokenResponse(accessToken, expiresIn, scope, idToken, refreshToken, all,
+                subject);
     }
 
     /** The JSON body, fields named as RFC 6749 §5.1 and OIDC Core §3.1.3.3 name them. */

@@ -1,12 +1,10 @@
 package dev.twofold.ops;
 
-import com.nimbusds.jwt.SignedJWT;
 import dev.twofold.oauth.Grant;
 import dev.twofold.oauth.TokenRequest;
 import dev.twofold.oauth.TokenResponse;
 import dev.twofold.server.ProtocolError;
 import dev.twofold.server.Services;
-import java.text.ParseException;
 import java.util.Map;
 import java.util.Optional;
 
@@ -88,7 +86,7 @@ final class AuditedGrant implements Grant {
         if (audited() == auditedBefore) {
             AuditEvent.Builder event = event(kind.success(), request);
             if (!grantType().equals("client_credentials")) {
-                subject(response.accessToken()).ifPresent(event::user);
+                event.user(response.subject());
             }
             auditLog.record(event.build());
         }
@@ -139,16 +137,6 @@ final class AuditedGrant implements Grant {
 
     private static boolean audited() {
         return RequestIds.request().map(current -> current.audited).orElse(false);
-    }
-
-    /** The subject of an access token this server just issued (no need to verify it). */
-    private static Optional<String> subject(String accessToken) {
-        try {
-            return Optional.ofNullable(SignedJWT.parse(accessToken).getJWTClaimsSet()
-                    .getSubject());
-        } catch (ParseException e) {
-            return Optional.empty();
-        }
     }
 
     private static Kind login() {

@@ -71,6 +71,29 @@ class RevokeIntrospectTest {
     }
 
     @Test
+    void refreshWhenFamilyHasRevocationRowButTokenRowLiveThenRefusedAndInactive()
+            throws Exception {
+        // A revocation that a concurrent rotation outran: the family's row in revocations
+        // exists, the refresh token's own row was never marked.
+        Http.Answer tokens = login();
+        String family = com.nimbusds.jwt.SignedJWT.parse(tokens.text("access_token"))
+                .getJWTClaimsSet().getStringClaim("sid");
+        server.server().services().database().inTransaction(handle -> handle.createUpdate(
+                        "INSERT INTO revocations (subject, revoked_at, expires_at)"
+                                + " VALUES (:subject, 0, :expires)")
+                .bind("subject", family).bind("expires", Long.MAX_VALUE).execute());
+
+        Http.Answer refresh = server.http().postForm("/oauth/token", Map.of(
+                "grant_type", "refresh_token", "refresh_token", tokens.text("refresh_token"),
+                "client_id", "c1", "client_secret", "s1-secret"));
+
+        assertThat(refresh.status()).isEqualTo(400);
+        assertThat(refresh.text("error")).isEqualTo("invalid_grant");
+        assertThat(refresh.text("error_description")).contains("revoked");
+        assertThat(active(tokens.text("refresh_token"))).isFalse();
+    }
+
+    @Test
     void revokeWhenAccessTokenThenOnlyThatTokenInactive() {
         Http.Answer tokens = login();
 
