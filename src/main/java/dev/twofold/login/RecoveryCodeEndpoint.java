@@ -8,6 +8,7 @@ import dev.twofold.server.Params;
 import dev.twofold.server.ProtocolError;
 import dev.twofold.server.Services;
 import io.javalin.http.Context;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,10 +66,8 @@ final class RecoveryCodeEndpoint {
             Authenticator entry = recoveryCodes.active(session.userId()).orElseThrow(() ->
                     ProtocolError.of(403, "unsupported_challenge_type", "This account has no"
                             + " recovery code; use another factor."));
-            limiter.admit(session.userId(), Optional.of(entry.id()));
-            Optional<String> next = RecoveryCodes.matches(entry,
-                    form.single("recovery_code").orElse("")) ? rotate(session, entry)
-                    : Optional.empty();
+            Optional<String> next = rotate(session, entry,
+                    form.single("recovery_code").orElse(""));
             if (next.isEmpty()) {
                 LOG.debug("Hosted recovery code refused");
                 limiter.recordFailure(session.userId(), Optional.of(entry.id()));
@@ -97,17 +96,32 @@ final class RecoveryCodeEndpoint {
         }
     }
 
-    private Optional<String> rotate(BrowserSession session, Authenticator entry) {
-        return services.database().inTransaction(handle -> {
-            Optional<String> next = recoveryCodes.rotate(handle, entry);
-            if (next.isPresent()) {
-                limiter.recordSuccess(handle, session.userId(), Optional.of(entry.id()));
-            } else {
-                LOG.warn("A recovery code of user {} was presented again on the hosted page",
-                        session.userId());
-            }
-            return next;
-        });
+    /**
+     * Counts the attempt, checks the code and, when it matches, replaces it, in one database
+     * transaction (the order of {@code SecondFactorCompletion}: counters first); the new code,
+     * or empty for a wrong or used one, whose count then stays.
+     */
+    private Optional<String> rotate(BrowserSession session, Authenticator entry,
+                                    String entered) {
+        try {
+            return services.database().inTransaction(handle -> {
+                limiter.admit(handle, session.userId(), Optional.of(entry.id()), List.of());
+                if (!RecoveryCodes.matches(entry, entered)) {
+                    return Optional.<String>empty();
+                }
+                Optional<String> next = recoveryCodes.rotate(handle, entry);
+                if (next.isPresent()) {
+                    limiter.recordSuccess(handle, session.userId(), Optional.of(entry.id()));
+                } else {
+                    LOG.warn("A recovery code of user {} was presented again on the hosted"
+                            + " page", session.userId());
+                }
+                return next;
+            });
+        } catch (RuntimeException refusedOrRolledBack) {
+            limiter.forgetAdmission();
+            throw refusedOrRolledBack;
+        }
     }
 
     private BrowserSession session(Context context) {

@@ -62,50 +62,47 @@ public final class AttemptLimiter {
     }
 
     /**
-     * Counts an attempt on the user and the authenticator before its code is checked, and
-     * throws 429 {@code too_many_attempts} when either is locked. Counting first means that of
-     * any number of simultaneous guesses, on any nodes, at most the maximum are checked; a
-     * success clears the counts ({@link #recordSuccess}), a failure leaves them
-     * ({@link #recordFailure}). One transaction: a refused attempt counts nowhere.
+     * Counts an attempt on the user and the authenticator before its code is checked, in the
+     * caller's database transaction, and throws 429 {@code too_many_attempts} when either is
+     * locked, or one of {@code alsoUnlocked} (other authenticators the same code may prove;
+     * checked, not counted). Counting first means that of any number of simultaneous guesses,
+     * on any nodes, at most the maximum are checked; a success clears the counts
+     * ({@link #recordSuccess}), a failure leaves them ({@link #recordFailure}). The caller's
+     * transaction holds the counters' rows until it ends, so a concurrent attempt on the same
+     * user waits for it; the count stays only if it commits (a refused attempt counts
+     * nowhere). After a rollback, call {@link #forgetAdmission()}. A refusal names the lock
+     * end that {@link #requireNotLocked} names for the user with the authenticator, or else
+     * with the first locked of the others.
      */
-    public void admit(String userId, Optional<String> authenticatorId) {
-        admit(userId, authenticatorId, List.of());
-    }
-
-    /**
-     * {@link #admit(String, Optional)}, refused too when one of {@code alsoUnlocked} (other
-     * authenticators the same code may prove) is locked; those are checked in the same
-     * transaction, not counted. A refusal names the lock end that {@link #requireNotLocked}
-     * names for the user with the authenticator, or else with the first locked of the others.
-     */
-    public void admit(String userId, Optional<String> authenticatorId,
+    public void admit(Handle handle, String userId, Optional<String> authenticatorId,
                       List<String> alsoUnlocked) {
         long now = clock.millis();
-        List<String> lockStarted = database.inTransaction(handle -> {
-            List<String> started = new java.util.ArrayList<>();
-            Optional<Long> refusedUntil = Optional.empty();
-            for (String subject : subjects(userId, authenticatorId)) {
-                AttemptCounters.Admission admission = counters.admit(handle, subject, now,
-                        settings.lockout(), settings.maxFailures());
-                if (!admission.admitted()) {
-                    // Read on, so that the refusal names the latest end (the counts roll back).
-                    refusedUntil = later(refusedUntil, admission.lockedUntil());
-                } else if (admission.lockStarted()) {
-                    started.add(subject);
-                }
+        List<String> started = new java.util.ArrayList<>();
+        Optional<Long> refusedUntil = Optional.empty();
+        for (String subject : subjects(userId, authenticatorId)) {
+            AttemptCounters.Admission admission = counters.admit(handle, subject, now,
+                    settings.lockout(), settings.maxFailures());
+            if (!admission.admitted()) {
+                // Read on, so that the refusal names the latest end (the counts roll back).
+                refusedUntil = later(refusedUntil, admission.lockedUntil());
+            } else if (admission.lockStarted()) {
+                started.add(subject);
             }
-            for (String other : alsoUnlocked) {
-                if (refusedUntil.isEmpty()) {
-                    refusedUntil = counters.lockedUntil(handle, authenticatorSubject(other),
-                            now);
-                }
+        }
+        for (String other : alsoUnlocked) {
+            if (refusedUntil.isEmpty()) {
+                refusedUntil = counters.lockedUntil(handle, authenticatorSubject(other), now);
             }
-            if (refusedUntil.isPresent()) {
-                throw locked(Instant.ofEpochMilli(refusedUntil.get()), now);
-            }
-            return started;
-        });
-        LOCKS_STARTED_BY_THIS_ATTEMPT.set(lockStarted);
+        }
+        if (refusedUntil.isPresent()) {
+            throw locked(Instant.ofEpochMilli(refusedUntil.get()), now);
+        }
+        LOCKS_STARTED_BY_THIS_ATTEMPT.set(started);
+    }
+
+    /** Drops what {@link #admit} noted, after its transaction rolled back. */
+    public void forgetAdmission() {
+        LOCKS_STARTED_BY_THIS_ATTEMPT.remove();
     }
 
     /**

@@ -259,33 +259,21 @@ public final class BrowserMfa {
      */
     public Verification verify(MfaTransaction transaction, Authenticator authenticator,
                                String code) {
-        limiter.admit(transaction.userId(), Optional.of(authenticator.id()));
         String entered = code.strip();
-        Optional<Predicate<Handle>> spender =
-                authenticator.kind() == AuthenticatorKind.TOTP
-                        ? totpSpender(authenticator, entered)
-                        : oobSpender(transaction, authenticator, entered);
-        if (spender.isEmpty()) {
-            return wrong(transaction, authenticator);
-        }
         AtomicReference<String> recoveryCode = new AtomicReference<>();
-        boolean won = completion.spend(transaction, authenticator, handle ->
-                spender.get().test(handle)
-                        && recoveryCodeWithFirstFactor(handle, transaction, authenticator,
-                                recoveryCode));
-        if (!won) {
-            LOG.warn("A second-factor code of user {} was presented again on the hosted page",
-                    transaction.userId());
-            return wrong(transaction, authenticator);
+        boolean passed = completion.admitAndSpend(transaction, authenticator, () ->
+                (authenticator.kind() == AuthenticatorKind.TOTP
+                        ? totpSpender(authenticator, entered)
+                        : oobSpender(transaction, authenticator, entered))
+                        .map(spender -> new SecondFactorCompletion.Proof(authenticator,
+                                handle -> spender.test(handle) && recoveryCodeWithFirstFactor(
+                                        handle, transaction, authenticator, recoveryCode))));
+        if (!passed) {
+            LOG.debug("Hosted second factor refused: wrong, expired or used code");
+            return new Verification.Wrong();
         }
         return new Verification.Passed(authenticator.kind().amr(),
                 Optional.ofNullable(recoveryCode.get()));
-    }
-
-    private Verification wrong(MfaTransaction transaction, Authenticator authenticator) {
-        LOG.debug("Hosted second factor refused: wrong, expired or used code");
-        completion.failed(transaction, authenticator);
-        return new Verification.Wrong();
     }
 
     private Optional<Predicate<Handle>> totpSpender(

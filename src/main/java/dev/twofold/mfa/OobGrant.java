@@ -9,6 +9,7 @@ import dev.twofold.oauth.TokenRequest;
 import dev.twofold.oauth.TokenResponse;
 import dev.twofold.server.ProtocolError;
 import dev.twofold.server.Services;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -49,16 +50,13 @@ public final class OobGrant implements Grant {
                 ProtocolError.invalidRequest("binding_code is required: send the 6-digit code"
                         + " that was sent to the user."));
         Authenticator authenticator = authenticator(challenge, transaction);
-        completion.limiter().admit(transaction.userId(),
-                Optional.of(authenticator.id()));
-
-        if (!Secret.constantTimeEquals(challenge.bindingCodeHash(),
-                Randoms.sha256(bindingCode.trim()))) {
-            completion.refuse(transaction, authenticator, invalidBindingCode());
-        }
-        return completion.complete(request, transaction, authenticator,
-                completion.recordingUse(authenticator,
-                        handle -> challenges.spend(handle, challenge)),
+        return completion.admitAndComplete(request, transaction, authenticator, List.of(),
+                () -> Secret.constantTimeEquals(challenge.bindingCodeHash(),
+                        Randoms.sha256(bindingCode.trim()))
+                        ? Optional.of(new SecondFactorCompletion.Proof(authenticator,
+                                completion.recordingUse(authenticator,
+                                        handle -> challenges.spend(handle, challenge))))
+                        : Optional.empty(),
                 invalidBindingCode());
     }
 

@@ -46,23 +46,26 @@ public final class OtpGrant implements Grant {
     private TokenResponse verify(TokenRequest request, MfaTransaction transaction) {
         String otp = request.params().required("otp");
         List<Authenticator> candidates = candidates(transaction);
-        // Counted on the first candidate, where a wrong code is charged (refuse below); the
-        // others only must not be locked.
-        completion.limiter().admit(transaction.userId(), Optional.of(candidates.get(0).id()),
-                candidates.stream().skip(1).map(Authenticator::id).toList());
+        // Counted on the first candidate, where a wrong code is charged; the others only must
+        // not be locked.
+        return completion.admitAndComplete(request, transaction, candidates.get(0),
+                candidates.stream().skip(1).map(Authenticator::id).toList(),
+                () -> proof(candidates, otp), invalidOtp());
+    }
 
+    /** The first candidate that accepts the code at a time step, and how to spend that step. */
+    private Optional<SecondFactorCompletion.Proof> proof(List<Authenticator> candidates,
+                                                         String otp) {
         for (Authenticator authenticator : candidates) {
             OptionalLong step = TotpVerifier.DEFAULT.matchingStep(key(authenticator), otp,
                     services.clock().instant());
             if (step.isPresent()) {
-                return completion.complete(request, transaction, authenticator,
+                return Optional.of(new SecondFactorCompletion.Proof(authenticator,
                         handle -> authenticators.spendStep(handle, authenticator.id(),
-                                step.getAsLong(), services.clock().millis()),
-                        invalidOtp());
+                                step.getAsLong(), services.clock().millis())));
             }
         }
-        completion.refuse(transaction, candidates.get(0), invalidOtp());
-        throw invalidOtp();
+        return Optional.empty();
     }
 
     /**

@@ -5,6 +5,7 @@ import dev.twofold.oauth.Grant;
 import dev.twofold.oauth.TokenRequest;
 import dev.twofold.oauth.TokenResponse;
 import dev.twofold.server.ProtocolError;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -41,17 +42,16 @@ public final class RecoveryCodeGrant implements Grant {
         Authenticator entry = recoveryCodes.active(transaction.userId()).orElseThrow(() ->
                 ProtocolError.of(400, "unsupported_challenge_type", "User does not have a"
                         + " recovery-code. Use another factor."));
-        completion.limiter().admit(transaction.userId(), Optional.of(entry.id()));
-
-        if (!RecoveryCodes.matches(entry, entered)) {
-            completion.refuse(transaction, entry, invalidCode());
-        }
         AtomicReference<String> next = new AtomicReference<>();
-        TokenResponse response = completion.complete(request, transaction, entry, handle -> {
-            Optional<String> rotated = recoveryCodes.rotate(handle, entry);
-            rotated.ifPresent(next::set);
-            return rotated.isPresent();
-        }, invalidCode());
+        TokenResponse response = completion.admitAndComplete(request, transaction, entry,
+                List.of(), () -> RecoveryCodes.matches(entry, entered)
+                        ? Optional.of(new SecondFactorCompletion.Proof(entry, handle -> {
+                            Optional<String> rotated = recoveryCodes.rotate(handle, entry);
+                            rotated.ifPresent(next::set);
+                            return rotated.isPresent();
+                        }))
+                        : Optional.empty(),
+                invalidCode());
         return response.withExtra("recovery_code", next.get());
     }
 

@@ -7,9 +7,12 @@ import dev.twofold.oauth.TokenRequest;
 import dev.twofold.oauth.TokenResponse;
 import dev.twofold.server.ProtocolError;
 import dev.twofold.server.Services;
+import java.util.List;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,51 +76,105 @@ public final class SecondFactorCompletion {
     }
 
     /**
-     * Spends the proved factor with {@code spendFactor} (a conditional update that also
-     * records the authenticator's last use, see {@link #recordingUse}; false when a
-     * concurrent request or an earlier one used it) and everything else single-use, then
-     * issues tokens whose {@code amr} names the factor and, with {@code remember_device=true},
-     * a {@code device_token}. A lost race reads like a wrong code.
+     * A factor that a code proved, and how to spend it: {@code spendFactor} is a conditional
+     * update that also records the authenticator's last use (see {@link #recordingUse}), false
+     * when a concurrent or an earlier request used the code.
      */
-    public TokenResponse complete(TokenRequest request, MfaTransaction transaction,
-                                  Authenticator authenticator, Predicate<Handle> spendFactor,
-                                  ProtocolError wrongCode) {
+    public record Proof(Authenticator authenticator, Predicate<Handle> spendFactor) {
+    }
+
+    /**
+     * How a verification's database transaction ended: no proof (a wrong code), a proof whose
+     * spend lost (a code used already), or a spent proof and what was made from it.
+     */
+    private record Outcome<R>(Optional<Authenticator> proved, Optional<R> made) {
+    }
+
+    /**
+     * Verifies a code and, when it proves a factor, spends it and issues tokens whose
+     * {@code amr} names the factor (and, with {@code remember_device=true}, a
+     * {@code device_token}). A wrong code, and a used one, are refused with {@code wrongCode};
+     * see {@link #admitted} for what one database transaction holds.
+     */
+    public TokenResponse admitAndComplete(TokenRequest request, MfaTransaction transaction,
+                                          Authenticator charged, List<String> alsoUnlocked,
+                                          Supplier<Optional<Proof>> check,
+                                          ProtocolError wrongCode) {
         boolean remember = request.params().flag("remember_device").orElse(false);
-        Authentication proved = transaction.authentication()
-                .withSecondFactor(authenticator.kind().amr(), services.clock().instant());
-        // Spending, issuing and remembering commit together: a crash leaves the code unspent.
-        Optional<TokenResponse> issued = services.database().inTransaction(handle ->
-                spendSteps(handle, transaction, authenticator, spendFactor)
-                        ? Optional.of(issue(handle, proved, remember))
-                        : Optional.empty());
-        if (issued.isEmpty()) {
-            LOG.warn("A correct second-factor code for authenticator {} was used already"
-                    + " (replay or concurrent use); refused", authenticator.id());
-            refuse(transaction, authenticator, wrongCode);
+        Outcome<TokenResponse> outcome = admitted(transaction, charged, alsoUnlocked, check,
+                (handle, proved) -> issue(handle, transaction.authentication()
+                        .withSecondFactor(proved.kind().amr(), services.clock().instant()),
+                        remember));
+        if (outcome.made().isEmpty()) {
+            refuse(transaction, refused(outcome, charged), wrongCode);
         }
-        audited(transaction, authenticator);
-        return issued.orElseThrow();
+        audited(transaction, outcome.proved().orElseThrow());
+        return outcome.made().orElseThrow();
     }
 
     /**
-     * The state change of a proved factor, in one database transaction: the factor is spent
-     * with {@code spendFactor} (which records the authenticator's last use, as in
-     * {@link #complete}), a pending enrollment confirmed (with its recovery code), the MFA
-     * transaction spent, the failure counters cleared; after the commit, audited. False when
-     * {@code spendFactor} lost (the code was used already); then nothing changed.
+     * {@link #admitAndComplete} for a hosted page, which issues no tokens: true when the code
+     * proved the factor and everything single-use was spent; false for a wrong or used code,
+     * counted and audited.
      */
-    public boolean spend(MfaTransaction transaction, Authenticator authenticator,
-                         Predicate<Handle> spendFactor) {
-        boolean spent = services.database().inTransaction(handle ->
-                spendSteps(handle, transaction, authenticator, spendFactor));
-        if (spent) {
-            audited(transaction, authenticator);
+    public boolean admitAndSpend(MfaTransaction transaction, Authenticator charged,
+                                 Supplier<Optional<Proof>> check) {
+        Outcome<Boolean> outcome = admitted(transaction, charged, List.of(), check,
+                (handle, proved) -> true);
+        if (outcome.made().isEmpty()) {
+            failed(transaction, refused(outcome, charged));
+            return false;
         }
-        return spent;
+        audited(transaction, outcome.proved().orElseThrow());
+        return true;
     }
 
     /**
-     * {@code spend}, followed by recording the authenticator's last use, for a factor whose
+     * One database transaction for a verification: the attempt is counted on {@code charged}
+     * (refused with 429 while the user, it, or one of {@code alsoUnlocked} is locked; see
+     * {@link AttemptLimiter#admit(Handle, String, Optional, List)}), {@code check} compares
+     * the code, and a proved factor is spent with everything else single-use (a pending
+     * enrollment's confirmation, the MFA transaction, the failure counters) and {@code make}
+     * runs, all before one commit: a crash leaves the code unspent. A wrong or used code
+     * commits its count only. The counters' rows are the first this transaction writes and
+     * stay locked until it ends, so verifications of one user run one after another and take
+     * their rows in one order. {@code check} must cost microseconds (a TOTP, a hash
+     * comparison), not a slow password hash.
+     */
+    private <R> Outcome<R> admitted(MfaTransaction transaction, Authenticator charged,
+                                    List<String> alsoUnlocked, Supplier<Optional<Proof>> check,
+                                    BiFunction<Handle, Authenticator, R> make) {
+        try {
+            return services.database().inTransaction(handle -> {
+                limiter.admit(handle, transaction.userId(), Optional.of(charged.id()),
+                        alsoUnlocked);
+                Optional<Proof> proof = check.get();
+                if (proof.isEmpty()) {
+                    return new Outcome<R>(Optional.empty(), Optional.empty());
+                }
+                Authenticator proved = proof.get().authenticator();
+                if (!spendSteps(handle, transaction, proved, proof.get().spendFactor())) {
+                    return new Outcome<R>(Optional.of(proved), Optional.empty());
+                }
+                return new Outcome<R>(Optional.of(proved),
+                        Optional.of(make.apply(handle, proved)));
+            });
+        } catch (RuntimeException refusedOrRolledBack) {
+            limiter.forgetAdmission();
+            throw refusedOrRolledBack;
+        }
+    }
+
+    /** The authenticator a refused outcome is charged to; a used code is logged. */
+    private static Authenticator refused(Outcome<?> outcome, Authenticator charged) {
+        outcome.proved().ifPresent(used -> LOG.warn("A correct second-factor code for"
+                + " authenticator {} was used already (replay or concurrent use); refused",
+                used.id()));
+        return outcome.proved().orElse(charged);
+    }
+
+    /**
+     * {@code spendFactor}, followed by recording the authenticator's last use, for a factor whose
      * spend leaves the authenticator's row alone (an out-of-band challenge). The TOTP step and
      * the recovery code are spent by an update of that row, which records the use itself.
      */
@@ -148,7 +205,7 @@ public final class SecondFactorCompletion {
         audit.verified(transaction, authenticator);
     }
 
-    /** The steps of {@link #spend}, inside the caller's database transaction. */
+    /** The spending steps of {@link #admitted}, inside its database transaction. */
     private boolean spendSteps(Handle handle, MfaTransaction transaction,
                                Authenticator authenticator, Predicate<Handle> spendFactor) {
         if (!spendFactor.test(handle)) {
