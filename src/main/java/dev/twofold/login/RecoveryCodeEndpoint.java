@@ -23,7 +23,6 @@ final class RecoveryCodeEndpoint {
 
     private static final Logger LOG = LoggerFactory.getLogger(RecoveryCodeEndpoint.class);
 
-    private final Services services;
     private final BrowserBinding binding;
     private final BrowserSessionStore sessions;
     private final RecoveryCodes recoveryCodes;
@@ -34,7 +33,6 @@ final class RecoveryCodeEndpoint {
 
     RecoveryCodeEndpoint(Services services, BrowserBinding binding, BrowserSessionStore sessions,
                          AttemptLimiter limiter, LoginFlow flow, Cookies cookies, Pages pages) {
-        this.services = services;
         this.binding = binding;
         this.sessions = sessions;
         this.recoveryCodes = RecoveryCodes.of(services);
@@ -103,25 +101,19 @@ final class RecoveryCodeEndpoint {
      */
     private Optional<String> rotate(BrowserSession session, Authenticator entry,
                                     String entered) {
-        try {
-            return services.database().inTransaction(handle -> {
-                limiter.admit(handle, session.userId(), Optional.of(entry.id()), List.of());
-                if (!RecoveryCodes.matches(entry, entered)) {
-                    return Optional.<String>empty();
-                }
-                Optional<String> next = recoveryCodes.rotate(handle, entry);
-                if (next.isPresent()) {
-                    limiter.recordSuccess(handle, session.userId(), Optional.of(entry.id()));
-                } else {
-                    LOG.warn("A recovery code of user {} was presented again on the hosted"
-                            + " page", session.userId());
-                }
-                return next;
-            });
-        } catch (RuntimeException refusedOrRolledBack) {
-            limiter.forgetAdmission();
-            throw refusedOrRolledBack;
-        }
+        return limiter.admitted(session.userId(), Optional.of(entry.id()), List.of(), handle -> {
+            if (!RecoveryCodes.matches(entry, entered)) {
+                return Optional.<String>empty();
+            }
+            Optional<String> next = recoveryCodes.rotate(handle, entry);
+            if (next.isPresent()) {
+                limiter.recordSuccess(handle, session.userId(), Optional.of(entry.id()));
+            } else {
+                LOG.warn("A recovery code of user {} was presented again on the hosted page",
+                        session.userId());
+            }
+            return next;
+        });
     }
 
     private BrowserSession session(Context context) {

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
@@ -48,7 +49,7 @@ public final class AttemptLimiter {
 
     /**
      * Throws 429 {@code too_many_attempts} when the user or the authenticator is locked;
-     * counts nothing. For steps that send a code; verifications use {@link #admit}.
+     * counts nothing. For steps that send a code; verifications use {@link #admitted}.
      */
     public void requireNotLocked(String userId, Optional<String> authenticatorId) {
         long now = clock.millis();
@@ -62,20 +63,33 @@ public final class AttemptLimiter {
     }
 
     /**
-     * Counts an attempt on the user and the authenticator before its code is checked, in the
-     * caller's database transaction, and throws 429 {@code too_many_attempts} when either is
-     * locked, or one of {@code alsoUnlocked} (other authenticators the same code may prove;
-     * checked, not counted). Counting first means that of any number of simultaneous guesses,
-     * on any nodes, at most the maximum are checked; a success clears the counts
-     * ({@link #recordSuccess}), a failure leaves them ({@link #recordFailure}). The caller's
-     * transaction holds the counters' rows until it ends, so a concurrent attempt on the same
-     * user waits for it; the count stays only if it commits (a refused attempt counts
-     * nowhere). After a rollback, call {@link #forgetAdmission()}. A refusal names the lock
-     * end that {@link #requireNotLocked} names for the user with the authenticator, or else
-     * with the first locked of the others.
+     * Runs {@code attempt} in one database transaction that first counts an attempt on the
+     * user and the authenticator, before the code is checked, and throws 429
+     * {@code too_many_attempts} when either is locked, or one of {@code alsoUnlocked} (other
+     * authenticators the same code may prove; checked, not counted). Counting first means
+     * that of any number of simultaneous guesses, on any nodes, at most the maximum are
+     * checked; a success clears the counts ({@link #recordSuccess}, inside {@code attempt}), a
+     * failure leaves them ({@link #recordFailure}, after the commit). The transaction holds
+     * the counters' rows until it ends, so a concurrent attempt on the same user waits for
+     * it; the count stays only if it commits (a refused attempt counts nowhere). A refusal
+     * names the lock end that {@link #requireNotLocked} names for the user with the
+     * authenticator, or else with the first locked of the others.
      */
-    public void admit(Handle handle, String userId, Optional<String> authenticatorId,
-                      List<String> alsoUnlocked) {
+    public <R> R admitted(String userId, Optional<String> authenticatorId,
+                          List<String> alsoUnlocked, Function<Handle, R> attempt) {
+        try {
+            return database.inTransaction(handle -> {
+                admit(handle, userId, authenticatorId, alsoUnlocked);
+                return attempt.apply(handle);
+            });
+        } catch (RuntimeException refusedOrRolledBack) {
+            LOCKS_STARTED_BY_THIS_ATTEMPT.remove();
+            throw refusedOrRolledBack;
+        }
+    }
+
+    private void admit(Handle handle, String userId, Optional<String> authenticatorId,
+                       List<String> alsoUnlocked) {
         long now = clock.millis();
         List<String> started = new java.util.ArrayList<>();
         Optional<Long> refusedUntil = Optional.empty();
@@ -100,13 +114,8 @@ public final class AttemptLimiter {
         LOCKS_STARTED_BY_THIS_ATTEMPT.set(started);
     }
 
-    /** Drops what {@link #admit} noted, after its transaction rolled back. */
-    public void forgetAdmission() {
-        LOCKS_STARTED_BY_THIS_ATTEMPT.remove();
-    }
-
     /**
-     * The attempt admitted by {@link #admit} failed: it was counted already, and a lock that
+     * The attempt admitted by {@link #admitted} failed: it was counted already, and a lock that
      * its count started is now reported. Without an admission (a caller that did not count
      * first) the failure is counted here, in its own transaction.
      */

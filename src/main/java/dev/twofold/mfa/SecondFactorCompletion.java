@@ -71,10 +71,6 @@ public final class SecondFactorCompletion {
         }
     }
 
-    public AttemptLimiter limiter() {
-        return limiter;
-    }
-
     /**
      * A factor that a code proved, and how to spend it: {@code spendFactor} is a conditional
      * update that also records the authenticator's last use (see {@link #recordingUse}), false
@@ -132,10 +128,9 @@ public final class SecondFactorCompletion {
     /**
      * One database transaction for a verification: the attempt is counted on {@code charged}
      * (refused with 429 while the user, it, or one of {@code alsoUnlocked} is locked; see
-     * {@link AttemptLimiter#admit(Handle, String, Optional, List)}), {@code check} compares
-     * the code, and a proved factor is spent with everything else single-use (a pending
-     * enrollment's confirmation, the MFA transaction, the failure counters) and {@code make}
-     * runs, all before one commit: a crash leaves the code unspent. A wrong or used code
+     * {@link AttemptLimiter#admitted}), {@code check} compares the code, and a proved factor
+     * is spent with everything else single-use (a pending enrollment's confirmation, the MFA
+     * transaction, the failure counters) and {@code make} runs, all before one commit: a crash leaves the code unspent. A wrong or used code
      * commits its count only. The counters' rows are the first this transaction writes and
      * stay locked until it ends, so verifications of one user run one after another and take
      * their rows in one order. {@code check} must cost microseconds (a TOTP, a hash
@@ -144,25 +139,19 @@ public final class SecondFactorCompletion {
     private <R> Outcome<R> admitted(MfaTransaction transaction, Authenticator charged,
                                     List<String> alsoUnlocked, Supplier<Optional<Proof>> check,
                                     BiFunction<Handle, Authenticator, R> make) {
-        try {
-            return services.database().inTransaction(handle -> {
-                limiter.admit(handle, transaction.userId(), Optional.of(charged.id()),
-                        alsoUnlocked);
-                Optional<Proof> proof = check.get();
-                if (proof.isEmpty()) {
-                    return new Outcome<R>(Optional.empty(), Optional.empty());
-                }
-                Authenticator proved = proof.get().authenticator();
-                if (!spendSteps(handle, transaction, proved, proof.get().spendFactor())) {
-                    return new Outcome<R>(Optional.of(proved), Optional.empty());
-                }
-                return new Outcome<R>(Optional.of(proved),
-                        Optional.of(make.apply(handle, proved)));
-            });
-        } catch (RuntimeException refusedOrRolledBack) {
-            limiter.forgetAdmission();
-            throw refusedOrRolledBack;
-        }
+        return limiter.admitted(transaction.userId(), Optional.of(charged.id()), alsoUnlocked,
+                handle -> {
+                    Optional<Proof> proof = check.get();
+                    if (proof.isEmpty()) {
+                        return new Outcome<R>(Optional.empty(), Optional.empty());
+                    }
+                    Authenticator proved = proof.get().authenticator();
+                    if (!spendSteps(handle, transaction, proved, proof.get().spendFactor())) {
+                        return new Outcome<R>(Optional.of(proved), Optional.empty());
+                    }
+                    return new Outcome<R>(Optional.of(proved),
+                            Optional.of(make.apply(handle, proved)));
+                });
     }
 
     /** The authenticator a refused outcome is charged to; a used code is logged. */
@@ -222,7 +211,7 @@ public final class SecondFactorCompletion {
     }
 
     /** Counts and audits a failed verification and throws the grant's wrong-code error. */
-    public void refuse(MfaTransaction transaction, Authenticator authenticator,
+    private void refuse(MfaTransaction transaction, Authenticator authenticator,
                        ProtocolError wrongCode) {
         failed(transaction, authenticator);
         LOG.debug("Second factor refused for user {} with authenticator {}",
@@ -231,7 +220,7 @@ public final class SecondFactorCompletion {
     }
 
     /** Audits a failed verification and counts it on the user and the authenticator. */
-    public void failed(MfaTransaction transaction, Authenticator authenticator) {
+    private void failed(MfaTransaction transaction, Authenticator authenticator) {
         audit.refused(transaction, authenticator);
         limiter.recordFailure(transaction.userId(), Optional.of(authenticator.id()));
     }
